@@ -1,0 +1,93 @@
+/**
+ * The lowered network: a flat, topologically ordered list of primitive ops over tensors with
+ * concrete per-sample shapes (channels × height × width; batch is applied by readers).
+ * The FLOPs counter (src/flops) and the ONNX emitter (src/onnx) both read this list.
+ */
+
+export interface Shape {
+  c: number
+  h: number
+  w: number
+}
+
+export const OP_KINDS = ['conv', 'act', 'maxpool', 'gap', 'mul', 'add', 'linear'] as const
+export type OpKind = (typeof OP_KINDS)[number]
+
+export const ACT_FNS = ['swish', 'relu', 'relu6', 'sigmoid'] as const
+export type ActFn = (typeof ACT_FNS)[number]
+
+interface OpBase {
+  /** Unique, readable: "stage3.block1.dw". */
+  name: string
+  /** Breakdown group: "stem", "stage1"…, "head", "classifier". */
+  stage: string
+  /** Tensor ids read; tensor 0 is the network input. */
+  inputs: number[]
+  /** Tensor id written (always a new tensor). */
+  output: number
+  in: Shape
+  out: Shape
+}
+
+/**
+ * Convolution, optionally followed by batch norm and an activation. The three are one op
+ * because every runtime fuses them (and it halves the op list); readers that need them apart,
+ * like the ONNX emitter, unfold them.
+ */
+export interface ConvOp extends OpBase {
+  kind: 'conv'
+  kernel: number
+  stride: number
+  /** Symmetric zero padding on each side. */
+  pad: number
+  groups: number
+  bias: boolean
+  bn: boolean
+  act: ActFn | null
+}
+export interface ActOp extends OpBase {
+  kind: 'act'
+  fn: ActFn
+}
+export interface MaxPoolOp extends OpBase {
+  kind: 'maxpool'
+  kernel: number
+  stride: number
+  pad: number
+}
+/** Global average pool to c × 1 × 1. */
+export interface GAPOp extends OpBase {
+  kind: 'gap'
+}
+/** x × s with s broadcast over h, w (squeeze-excite scaling); inputs [x, s]. */
+export interface MulOp extends OpBase {
+  kind: 'mul'
+}
+/** Residual add; inputs [x, shortcut]. */
+export interface AddOp extends OpBase {
+  kind: 'add'
+}
+/** Fully connected on a c × 1 × 1 tensor (flatten implied). */
+export interface LinearOp extends OpBase {
+  kind: 'linear'
+  bias: boolean
+}
+
+export type Op = ConvOp | ActOp | MaxPoolOp | GAPOp | MulOp | AddOp | LinearOp
+
+export interface Lowered {
+  /** Name of the base, for labels. */
+  network: string
+  /** Shapes of all tensors by id; tensors[0] is the input image. */
+  tensors: Shape[]
+  ops: Op[]
+  /** Stage names in order, for breakdowns. */
+  stages: string[]
+  numClasses: number
+}
+
+export const elements = (s: Shape): number => s.c * s.h * s.w
+
+/** Output size of a conv/pool along one axis with symmetric padding. */
+export const convOut = (size: number, kernel: number, stride: number, pad: number): number =>
+  Math.floor((size + 2 * pad - kernel) / stride) + 1

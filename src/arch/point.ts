@@ -1,0 +1,101 @@
+import {UserError} from '../errors.js'
+import type {BaseSpec, Point} from './spec.js'
+
+/** The paper's compound coefficients for EfficientNet (α · β² · γ² ≈ 2). */
+export const PAPER_COEFFICIENTS = {alpha: 1.2, beta: 1.1, gamma: 1.15} as const
+
+export interface Compound {
+  phi: number
+  alpha: number
+  beta: number
+  gamma: number
+}
+
+/** What a user may say about a point; every field optional. */
+export interface PointInput {
+  depth?: number
+  width?: number
+  /** Multiplier of the base image size. */
+  resolution?: number
+  /** Image size in pixels (instead of resolution). */
+  imageSize?: number
+  phi?: number
+  alpha?: number
+  beta?: number
+  gamma?: number
+}
+
+/** Largest multiplier accepted; beyond it a typo is likelier than a model. */
+export const MAX_MULTIPLIER = 100
+
+export function checkMultiplier(name: string, value: number, {allowZero = false} = {}): void {
+  if (!Number.isFinite(value)) throw new UserError(`${name} must be a finite number, got ${value}`)
+  if (value < 0 || (!allowZero && value === 0)) throw new UserError(`${name} must be > 0, got ${value}`)
+  if (value > MAX_MULTIPLIER) throw new UserError(`${name} ${value} is absurd (> ${MAX_MULTIPLIER})`)
+}
+
+/** Multipliers of compound scaling: d = α^φ, w = β^φ, r = γ^φ. */
+export function compoundMultipliers({phi, alpha, beta, gamma}: Compound): {depth: number; width: number; resolution: number} {
+  return {depth: alpha ** phi, width: beta ** phi, resolution: gamma ** phi}
+}
+
+/** Smallest image that still leaves a feature map after every stride of the base. */
+export function minImageSize(base: BaseSpec): number {
+  let s = base.stem.stride * (base.stem.maxpool?.stride ?? 1)
+  for (const st of base.stages) s *= st.stride
+  return s
+}
+
+/** Resolve user input against a base into a concrete, validated point. */
+export function resolvePoint(base: BaseSpec, input: PointInput): Point {
+  const usesCompound = input.phi !== undefined || input.alpha !== undefined || input.beta !== undefined || input.gamma !== undefined
+  if (usesCompound) {
+    for (const k of ['depth', 'width', 'resolution', 'imageSize'] as const) {
+      if (input[k] !== undefined) {
+        const flag = k === 'imageSize' ? 'image-size' : k
+        throw new UserError(`--phi/--alpha/--beta/--gamma conflict with --${flag}: give a compound point or explicit multipliers, not both`)
+      }
+    }
+    if (input.phi === undefined) throw new UserError('--alpha/--beta/--gamma need --phi')
+  }
+  if (input.resolution !== undefined && input.imageSize !== undefined) {
+    throw new UserError('--resolution conflicts with --image-size: give one of them')
+  }
+
+  let {depth = 1, width = 1, resolution} = input
+  if (usesCompound) {
+    const c = {...PAPER_COEFFICIENTS, ...definedOnly(input)} as Compound
+    checkMultiplier('--phi', c.phi, {allowZero: true})
+    for (const k of ['alpha', 'beta', 'gamma'] as const) {
+      checkMultiplier(`--${k}`, c[k])
+      if (c[k] < 1) throw new UserError(`--${k} must be ≥ 1 (compound scaling never shrinks a dimension), got ${c[k]}`)
+    }
+    ;({depth, width, resolution} = compoundMultipliers(c))
+  }
+  checkMultiplier('--depth', depth)
+  checkMultiplier('--width', width)
+  let imageSize: number
+  if (input.imageSize !== undefined) {
+    imageSize = input.imageSize
+    if (!Number.isInteger(imageSize)) throw new UserError(`--image-size must be a whole number of pixels, got ${imageSize}`)
+    resolution = imageSize / base.imageSize
+  } else {
+    resolution ??= 1
+    checkMultiplier('--resolution', resolution)
+    imageSize = Math.round(base.imageSize * resolution)
+  }
+  const min = minImageSize(base)
+  if (!(imageSize >= min)) {
+    throw new UserError(`image size ${imageSize} px is too small for ${base.name}: its strides need at least ${min} px`)
+  }
+  if (imageSize > base.imageSize * MAX_MULTIPLIER) {
+    throw new UserError(`image size ${imageSize} px is absurd (> ${MAX_MULTIPLIER} × ${base.imageSize})`)
+  }
+  return {depth, width, resolution, imageSize}
+}
+
+function definedOnly(o: PointInput): Partial<Compound> {
+  const out: Partial<Compound> = {}
+  for (const k of ['phi', 'alpha', 'beta', 'gamma'] as const) if (o[k] !== undefined) out[k] = o[k]
+  return out
+}

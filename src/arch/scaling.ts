@@ -1,0 +1,33 @@
+import type {ScalingRule} from './spec.js'
+
+/**
+ * Scale a channel count by `width` and round to a multiple of the divisor, never going below the
+ * divisor and never rounding down by more than rule.maxRoundDown (tensorflow/tpu round_filters,
+ * torchvision _make_divisible). Float arithmetic mirrors Python's so results are bit-identical.
+ */
+export function scaleChannels(channels: number, width: number, rule: ScalingRule): number {
+  const v = channels * width
+  const d = rule.divisor
+  let rounded = Math.max(d, Math.floor((v + d / 2) / d) * d)
+  if (rounded < (1 - rule.maxRoundDown) * v) rounded += d
+  return rounded
+}
+
+/** Scale a stage's repeats by `depth` (reference: ceil). */
+export function scaleRepeats(repeats: number, depth: number, rule: ScalingRule): number {
+  const v = repeats * depth
+  const n = rule.depthRounding === 'ceil' ? Math.ceil(v) : rule.depthRounding === 'floor' ? Math.floor(v) : Math.round(v)
+  return Math.max(1, n)
+}
+
+/** Head width under the rule's head policy. */
+export function scaleHead(channels: number, width: number, rule: ScalingRule): number {
+  switch (rule.head) {
+    case 'scale':
+      return scaleChannels(channels, width, rule)
+    case 'scale-up-only':
+      return scaleChannels(channels, Math.max(1, width), rule)
+    case 'fixed':
+      return channels
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Architecture as data. A base network (unscaled), a scaling rule and a point are plain,
+ * JSON-serialisable values; everything effscale prints is derived from them by the one
+ * lowering in lower.ts.
+ */
+
+export const ACTIVATIONS = ['swish', 'relu', 'relu6'] as const
+export type Activation = (typeof ACTIVATIONS)[number]
+
+/** Inverted residual (MobileNetV2 / EfficientNet MBConv): expand 1x1, depthwise kxk, optional SE, project 1x1. */
+export interface MBConvStage {
+  block: 'mbconv'
+  repeats: number
+  kernel: number
+  /** Stride of the first block of the stage; repeats use stride 1. */
+  stride: number
+  expand: number
+  /** Squeeze-excite ratio (0 = none); SE width = max(1, floor(block input channels × ratio)). */
+  se: number
+  out: number
+}
+
+/** Depthwise-separable block (MobileNetV1): depthwise kxk + pointwise 1x1. */
+export interface DWSepStage {
+  block: 'dwsep'
+  repeats: number
+  kernel: number
+  stride: number
+  out: number
+}
+
+/** ResNet bottleneck (v1.5: stride on the 3x3): 1x1 → mid, 3x3 mid, 1x1 → out, projection shortcut when shapes change. */
+export interface BottleneckStage {
+  block: 'bottleneck'
+  repeats: number
+  stride: number
+  mid: number
+  out: number
+}
+
+export type StageSpec = MBConvStage | DWSepStage | BottleneckStage
+export type BlockKind = StageSpec['block']
+
+export interface StemSpec {
+  out: number
+  kernel: number
+  stride: number
+  /** ResNet's stem max-pool after the stem convolution. */
+  maxpool?: {kernel: number; stride: number}
+}
+
+export interface ScalingRule {
+  /** Channels are rounded to a multiple of this (8 in the reference code). */
+  divisor: number
+  /** Never round down by more than this fraction: if rounded < (1 − x) × c × width, add one divisor. */
+  maxRoundDown: number
+  /** How repeats × depth becomes an integer (the reference code uses ceil). */
+  depthRounding: 'ceil' | 'round' | 'floor'
+  /** Whether the stem's channels scale with width. */
+  scaleStem: boolean
+  /** Head width: scaled like any layer, scaled only when width > 1 (MobileNetV2), or fixed. */
+  head: 'scale' | 'scale-up-only' | 'fixed'
+}
+
+export interface BaseSpec {
+  name: string
+  description?: string
+  /** Input resolution of the unscaled network, in pixels (square). */
+  imageSize: number
+  inputChannels: number
+  numClasses: number
+  activation: Activation
+  stem: StemSpec
+  stages: StageSpec[]
+  /** Optional 1x1 conv + BN + activation before pooling. */
+  head?: {out: number}
+  /** Dropout rate before the classifier (no cost; carried into reports and ONNX). */
+  dropout: number
+  scaling: ScalingRule
+}
+
+/** A concrete scaling: multipliers plus the resolved image size. */
+export interface Point {
+  depth: number
+  width: number
+  /** imageSize / base imageSize. */
+  resolution: number
+  imageSize: number
+}

@@ -1,0 +1,53 @@
+import {UserError} from '../errors.js'
+
+/** Parse a number given on the command line; the error names the flag. */
+export function parseNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const t = text.trim()
+  const n = t === '' ? NaN : Number(t)
+  if (!Number.isFinite(n)) throw new UserError(`${flag} must be a number, got "${text}"`)
+  return n
+}
+
+export function parsePositiveInt(flag: string, text: string | undefined): number | undefined {
+  const n = parseNumber(flag, text)
+  if (n !== undefined && (!Number.isInteger(n) || n <= 0)) throw new UserError(`${flag} must be a whole number > 0, got "${text}"`)
+  return n
+}
+
+const UNITS: Record<string, number> = {'': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, B: 1e9, T: 1e12}
+
+/** "400M", "1.2G", "5.5M", 6000000 → number. */
+export function parseHuman(what: string, value: string | number): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new UserError(`${what} must be a number, got ${value}`)
+    return value
+  }
+  const m = /^\s*([+-]?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([kKMGBT]?)\s*$/.exec(value)
+  if (!m) throw new UserError(`${what}: "${value}" is not a number or a number with a unit (k, M, G, T)`)
+  return Number(m[1]) * UNITS[m[2]]
+}
+
+/** 385814752 → "385.8M", 5288548 → "5.29M". */
+export function human(n: number): string {
+  const abs = Math.abs(n)
+  for (const [unit, scale] of [['T', 1e12], ['G', 1e9], ['M', 1e6], ['K', 1e3]] as const) {
+    if (abs >= scale) {
+      const v = n / scale
+      return `${v.toFixed(Math.abs(v) >= 100 ? 1 : 2)}${unit}`
+    }
+  }
+  return Number.isInteger(n) ? String(n) : n.toFixed(2)
+}
+
+/** Bytes → "20.2 MiB". */
+export function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let i = 0
+  let v = n
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`
+}

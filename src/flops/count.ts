@@ -1,0 +1,73 @@
+import type {Lowered, Op} from '../arch/ops.js'
+import {opCost, type OpCost} from './costs.js'
+import {memory, type Memory} from './memory.js'
+
+/** Stated in every human output: the convention behind the numbers. */
+export const CONVENTION = 'MACs = multiply-accumulates (the paper\'s "FLOPs"); FLOPs = 2 × MACs'
+
+export interface Totals extends OpCost {
+  /** 2 × macs. */
+  flops: number
+}
+
+export const BREAKDOWNS = ['stage', 'op', 'layer'] as const
+export type Breakdown = (typeof BREAKDOWNS)[number]
+
+export interface BreakdownRow extends Totals {
+  /** Stage name, op category, or layer name. */
+  key: string
+  /** Ops in the group (1 for a layer). */
+  count: number
+  /** Output shape (c×h×w) of the group's last op. */
+  out: string
+}
+
+export function total(ops: readonly Op[]): Totals {
+  const t = {macs: 0, params: 0, otherOps: 0, activations: 0}
+  for (const op of ops) {
+    const c = opCost(op)
+    t.macs += c.macs
+    t.params += c.params
+    t.otherOps += c.otherOps
+    t.activations += c.activations
+  }
+  return {...t, flops: 2 * t.macs}
+}
+
+/** Category for the per-op breakdown: convs split by shape, SE convs apart. */
+export function opCategory(op: Op): string {
+  if (op.kind !== 'conv') return op.kind
+  if (op.name.includes('.se.')) return 'se-conv'
+  if (op.groups > 1 && op.groups === op.in.c) return 'depthwise-conv'
+  if (op.kernel === 1) return 'pointwise-conv'
+  return 'conv'
+}
+
+export function breakdown(net: Lowered, by: Breakdown): BreakdownRow[] {
+  const keyOf = by === 'stage' ? (op: Op) => op.stage : by === 'op' ? opCategory : (op: Op) => op.name
+  const groups = new Map<string, Op[]>()
+  for (const op of net.ops) {
+    const k = keyOf(op)
+    const g = groups.get(k)
+    if (g) g.push(op)
+    else groups.set(k, [op])
+  }
+  return [...groups].map(([key, ops]) => {
+    const last = ops[ops.length - 1].out
+    return {key, count: ops.length, out: `${last.c}×${last.h}×${last.w}`, ...total(ops)}
+  })
+}
+
+export interface Analysis extends Totals {
+  memory: Memory
+  breakdown?: BreakdownRow[]
+}
+
+export function analyze(net: Lowered, opts: {batch?: number; breakdown?: Breakdown} = {}): Analysis {
+  const t = total(net.ops)
+  return {
+    ...t,
+    memory: memory(net, t.params, opts.batch ?? 1),
+    ...(opts.breakdown ? {breakdown: breakdown(net, opts.breakdown)} : {}),
+  }
+}
