@@ -55,7 +55,10 @@ export const MOBILENET_V2: BaseSpec = {
   scaling: {...REFERENCE_RULE, head: 'scale-up-only'},
 }
 
-/** Howard et al. 2017: conv 3x3/2 then 13 depthwise-separable blocks, pool, FC. */
+/**
+ * Howard et al. 2017: conv 3x3/2 then 13 depthwise-separable blocks, pool, FC. Blocks are grouped
+ * into stages at each stride-2 block (as MobileNetV2 is), so depth scaling repeats whole stages.
+ */
 export const MOBILENET_V1: BaseSpec = {
   name: 'mobilenet-v1',
   description: 'MobileNetV1 1.0 (Howard et al. 2017)',
@@ -66,14 +69,10 @@ export const MOBILENET_V1: BaseSpec = {
   stem: {out: 32, kernel: 3, stride: 2},
   stages: [
     {block: 'dwsep', repeats: 1, kernel: 3, stride: 1, out: 64},
-    {block: 'dwsep', repeats: 1, kernel: 3, stride: 2, out: 128},
-    {block: 'dwsep', repeats: 1, kernel: 3, stride: 1, out: 128},
-    {block: 'dwsep', repeats: 1, kernel: 3, stride: 2, out: 256},
-    {block: 'dwsep', repeats: 1, kernel: 3, stride: 1, out: 256},
-    {block: 'dwsep', repeats: 1, kernel: 3, stride: 2, out: 512},
-    {block: 'dwsep', repeats: 5, kernel: 3, stride: 1, out: 512},
-    {block: 'dwsep', repeats: 1, kernel: 3, stride: 2, out: 1024},
-    {block: 'dwsep', repeats: 1, kernel: 3, stride: 1, out: 1024},
+    {block: 'dwsep', repeats: 2, kernel: 3, stride: 2, out: 128},
+    {block: 'dwsep', repeats: 2, kernel: 3, stride: 2, out: 256},
+    {block: 'dwsep', repeats: 6, kernel: 3, stride: 2, out: 512},
+    {block: 'dwsep', repeats: 2, kernel: 3, stride: 2, out: 1024},
   ],
   dropout: 0.001,
   scaling: REFERENCE_RULE,

@@ -13,9 +13,13 @@ export function scaleChannels(channels: number, width: number, rule: ScalingRule
   return rounded
 }
 
+/** Products within this of an integer are that integer: 1.1 × 10 must not become 12 blocks. */
+const FLOAT_NOISE = 1e-9
+
 /** Scale a stage's repeats by `depth` (reference: ceil). */
 export function scaleRepeats(repeats: number, depth: number, rule: ScalingRule): number {
-  const v = repeats * depth
+  const raw = repeats * depth
+  const v = Math.abs(raw - Math.round(raw)) < FLOAT_NOISE ? Math.round(raw) : raw
   const n = rule.depthRounding === 'ceil' ? Math.ceil(v) : rule.depthRounding === 'floor' ? Math.floor(v) : Math.round(v)
   return Math.max(1, n)
 }

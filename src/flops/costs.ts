@@ -29,12 +29,20 @@ type CostFn<K extends OpKind> = (op: Extract<Op, {kind: K}>) => OpCost
 /** Cost of an op with no MACs and no activations (literal, not a spread: this is the hot path). */
 const elementwise = (params: number, otherOps: number): OpCost => ({macs: 0, params, otherOps, activations: 0})
 
+/**
+ * MACs of a convolution: each output element reads (inChannels / groups) × kernelArea inputs.
+ * Shared with the ONNX profiler (src/onnx) so the two counts cannot drift apart; a transposed
+ * conv is the same formula with input and output swapped.
+ */
+export const convMacs = (outElements: number, inChannels: number, groups: number, kernelArea: number): number =>
+  outElements * ((inChannels / groups) * kernelArea)
+
 export const COSTS: {[K in OpKind]: CostFn<K>} = {
   conv: (op) => {
     const out = elements(op.out)
     const perOutput = (op.in.c / op.groups) * op.kernel * op.kernel
     return {
-      macs: out * perOutput,
+      macs: convMacs(out, op.in.c, op.groups, op.kernel * op.kernel),
       params: op.out.c * perOutput + (op.bias ? op.out.c : 0) + (op.bn ? 2 * op.out.c : 0),
       otherOps: (op.bn ? 2 * out : 0) + (op.act ? ACT_OPS[op.act] * out : 0),
       activations: out,

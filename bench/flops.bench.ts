@@ -1,0 +1,34 @@
+/**
+ * Analytic costing throughput: lower + cost one EfficientNet-B0 point (target ≥ 100,000
+ * points/s on one core), and the same over a varied grid of scaled B0 points.
+ */
+import {BASES} from '../src/arch/bases.js'
+import {lower} from '../src/arch/lower.js'
+import {resolvePoint} from '../src/arch/point.js'
+import type {Point} from '../src/arch/spec.js'
+import {total} from '../src/flops/count.js'
+
+const base = BASES['efficientnet-b0']
+
+function rate(points: Point[], seconds: number): number {
+  let n = 0
+  let sink = 0
+  const end = performance.now() + seconds * 1000
+  while (performance.now() < end) {
+    for (let i = 0; i < 1000; i++) sink += total(lower(base, points[(n + i) % points.length]).ops).macs
+    n += 1000
+  }
+  if (sink <= 0) throw new Error('no work done')
+  return n / seconds
+}
+
+export async function bench(): Promise<void> {
+  const b0 = [resolvePoint(base, {})]
+  const grid: Point[] = []
+  for (const d of [1, 1.2, 1.4, 2]) for (const w of [1, 1.1, 1.2, 1.4]) for (const r of [1, 1.15, 1.3]) grid.push(resolvePoint(base, {depth: d, width: w, resolution: r}))
+  rate(b0, 0.5) // warm-up
+  const single = rate(b0, 2)
+  const varied = rate(grid, 2)
+  console.log(`lower + cost EfficientNet-B0:            ${Math.round(single).toLocaleString('en-US')} points/s (target ≥ 100,000)  ${single >= 1e5 ? 'PASS' : 'FAIL'}`)
+  console.log(`lower + cost 48 scaled B0 points (d≤2):  ${Math.round(varied).toLocaleString('en-US')} points/s`)
+}

@@ -1,0 +1,55 @@
+import {readFileSync} from 'node:fs'
+import {Flags} from '@oclif/core'
+import type {TargetInput} from '../arch/target.js'
+import {parseBaseSpec} from '../arch/user-spec.js'
+import {UserError} from '../errors.js'
+import {parseNumber, parsePositiveInt} from './numbers.js'
+
+/** Flags that name a network and a scaling point; shared by flops, export and the sweep. */
+export const targetFlags = {
+  model: Flags.string({description: 'named model: efficientnet-b0…b8, efficientnet-l2, mobilenet-v1, mobilenet-v2, resnet-50', helpGroup: 'TARGET'}),
+  base: Flags.string({description: 'base network to scale: efficientnet-b0, mobilenet-v1, mobilenet-v2, resnet-50', helpGroup: 'TARGET'}),
+  spec: Flags.string({description: 'your own base network as a JSON file (see fixtures/specs/)', helpGroup: 'TARGET'}),
+  depth: Flags.string({description: 'depth multiplier (repeats × d, rounded up)', helpGroup: 'POINT'}),
+  width: Flags.string({description: 'width multiplier (channels × w, rounded to a multiple of 8)', helpGroup: 'POINT'}),
+  resolution: Flags.string({description: 'resolution multiplier of the base image size', helpGroup: 'POINT'}),
+  'image-size': Flags.string({description: 'input image size in pixels (instead of --resolution)', helpGroup: 'POINT'}),
+  phi: Flags.string({description: 'compound coefficient φ: d = α^φ, w = β^φ, r = γ^φ', helpGroup: 'POINT'}),
+  alpha: Flags.string({description: 'compound depth base α (default 1.2)', helpGroup: 'POINT'}),
+  beta: Flags.string({description: 'compound width base β (default 1.1)', helpGroup: 'POINT'}),
+  gamma: Flags.string({description: 'compound resolution base γ (default 1.15)', helpGroup: 'POINT'}),
+}
+
+export type TargetFlagValues = {[K in keyof typeof targetFlags]?: string}
+
+/** True when any target or point flag was given. */
+export function hasTargetFlags(flags: TargetFlagValues): boolean {
+  return Object.keys(targetFlags).some((k) => flags[k as keyof TargetFlagValues] !== undefined)
+}
+
+/** Turn parsed flag strings into a TargetInput (numbers checked, --spec read and validated). */
+export function targetFromFlags(flags: TargetFlagValues): TargetInput {
+  return {
+    model: flags.model,
+    base: flags.base,
+    spec: flags.spec === undefined ? undefined : parseBaseSpec(readText(flags.spec, '--spec'), flags.spec),
+    depth: parseNumber('--depth', flags.depth),
+    width: parseNumber('--width', flags.width),
+    resolution: parseNumber('--resolution', flags.resolution),
+    imageSize: parsePositiveInt('--image-size', flags['image-size']),
+    phi: parseNumber('--phi', flags.phi),
+    alpha: parseNumber('--alpha', flags.alpha),
+    beta: parseNumber('--beta', flags.beta),
+    gamma: parseNumber('--gamma', flags.gamma),
+  }
+}
+
+export function readText(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message
+    throw new UserError(`${flag} ${file}: ${why}`)
+  }
+}

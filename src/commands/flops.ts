@@ -1,0 +1,120 @@
+import {Flags} from '@oclif/core'
+import {resolveTarget} from '../arch/target.js'
+import {EffscaleCommand} from '../cli/base-command.js'
+import {bytes, human, parsePositiveInt} from '../cli/numbers.js'
+import {renderTable} from '../cli/table.js'
+import {hasTargetFlags, targetFlags, targetFromFlags} from '../cli/target-flags.js'
+import {BREAKDOWNS, type Breakdown} from '../flops/count.js'
+import {familyVsPaper, type FamilyRow} from '../flops/family-table.js'
+import {CONVENTION, costTarget, type CostResult} from '../flops/index.js'
+import {readTable2} from '../flops/paper.js'
+
+export interface FamilyResult {
+  convention: typeof CONVENTION
+  models: FamilyRow[]
+}
+
+export type FlopsResult = CostResult | FamilyResult
+
+export default class Flops extends EffscaleCommand<FlopsResult> {
+  static override summary = 'Exact analytic MACs, FLOPs, params, activations and memory of any scaling of a network'
+  static override description = `MACs = multiply-accumulates (what the EfficientNet paper, torchvision and timm call "FLOPs"); FLOPs = 2 × MACs.
+With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
+
+  static override examples = [
+    '<%= config.bin %> flops',
+    '<%= config.bin %> flops --model efficientnet-b3',
+    '<%= config.bin %> flops --base efficientnet-b0 --depth 1.4 --width 1.2 --resolution 1.3',
+    '<%= config.bin %> flops --base efficientnet-b0 --phi 3 --alpha 1.2 --beta 1.1 --gamma 1.15',
+    '<%= config.bin %> flops --base resnet-50 --width 2 --breakdown stage',
+    '<%= config.bin %> flops --spec my-net.json --depth 2',
+    '<%= config.bin %> flops --model efficientnet-b0 --json',
+  ]
+
+  static override flags = {
+    ...targetFlags,
+    breakdown: Flags.string({description: 'per-stage, per-op-kind or per-layer rows', options: [...BREAKDOWNS]}),
+    batch: Flags.string({description: 'batch size for the peak activation memory estimate', default: '1'}),
+  }
+
+  async run(): Promise<FlopsResult> {
+    const {flags} = await this.parse(Flops)
+    if (!hasTargetFlags(flags)) {
+      const result: FamilyResult = {convention: CONVENTION, models: familyVsPaper(readTable2())}
+      this.log(renderFamily(result))
+      return result
+    }
+    const batch = parsePositiveInt('--batch', flags.batch)!
+    const result = costTarget(resolveTarget(targetFromFlags(flags)), {batch, breakdown: flags.breakdown as Breakdown})
+    this.log(renderCost(result))
+    return result
+  }
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`)
+const grouped = (n: number) => n.toLocaleString('en-US')
+
+function renderFamily(r: FamilyResult): string {
+  const rows = r.models.map((m) => [
+    m.model,
+    m.imageSize,
+    human(m.params),
+    m.paper ? human(m.paper.params) : '—',
+    human(m.macs),
+    m.paper?.macs ? human(m.paper.macs) : '—',
+    pct(m.macsDeviation),
+    m.paper ? m.paper.top1.toFixed(1) : '—',
+  ])
+  return [
+    'EfficientNet-B0…B7: effscale (exact, analytic) beside the paper (Table 2, rounded)',
+    r.convention,
+    '',
+    renderTable(['model', 'image', 'params', 'paper params', 'MACs', 'paper MACs', 'Δ MACs', 'paper top-1'], rows),
+  ].join('\n')
+}
+
+function renderCost(r: CostResult): string {
+  const p = r.point
+  const m = r.memory
+  const lines = [
+    `${r.model}  (base ${r.base}: depth ×${fmt(p.depth)}, width ×${fmt(p.width)}, resolution ×${fmt(p.resolution)} = ${p.imageSize} px)`,
+    r.convention,
+    '',
+    renderTable(
+      ['figure', 'value', 'exact'],
+      [
+        ['MACs', human(r.macs), grouped(r.macs)],
+        ['FLOPs', human(r.flops), grouped(r.flops)],
+        ['params', human(r.params), grouped(r.params)],
+        ['activations', human(r.activations), grouped(r.activations)],
+        ['other ops', human(r.otherOps), grouped(r.otherOps)],
+        ['weights fp32 / fp16 / int8', `${bytes(m.weightBytes.fp32)} / ${bytes(m.weightBytes.fp16)} / ${bytes(m.weightBytes.int8)}`, ''],
+        [
+          `peak activations, batch ${m.batch} (fp32 / fp16)`,
+          `${bytes(m.peakActivationBytes.fp32)} / ${bytes(m.peakActivationBytes.fp16)}`,
+          `at ${m.peakAt}`,
+        ],
+      ],
+    ),
+  ]
+  if (r.breakdown) {
+    lines.push(
+      '',
+      renderTable(
+        ['part', 'ops', 'output', 'MACs', '% MACs', 'params', 'activations'],
+        r.breakdown.map((b) => [
+          b.key,
+          b.count,
+          b.out,
+          human(b.macs),
+          `${((100 * b.macs) / r.macs).toFixed(1)}%`,
+          human(b.params),
+          human(b.activations),
+        ]),
+      ),
+    )
+  }
+  return lines.join('\n')
+}
+
+const fmt = (x: number) => String(Number(x.toFixed(4)))
