@@ -15,7 +15,14 @@ export function parsePositiveInt(flag: string, text: string | undefined): number
   return n
 }
 
-const UNITS: Record<string, number> = {'': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, B: 1e9, T: 1e12}
+/** SI multipliers of a plain count ("B" = billion, as in "5B params"). */
+export const COUNT_UNITS: Readonly<Record<string, number>> = {'': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, B: 1e9, T: 1e12}
+
+/** "1.5 GiB" and a table of units → 1.5 × units.GiB; undefined when not a number with one of those units. */
+export function withUnit(text: string, units: Readonly<Record<string, number>>): number | undefined {
+  const m = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([A-Za-z]*)\s*$/.exec(text)
+  return m && Object.hasOwn(units, m[2]) ? Number(m[1]) * units[m[2]] : undefined
+}
 
 /** "400M", "1.2G", "5.5M", 6000000 → number. */
 export function parseHuman(what: string, value: string | number): number {
@@ -23,9 +30,9 @@ export function parseHuman(what: string, value: string | number): number {
     if (!Number.isFinite(value)) throw new UserError(`${what} must be a number, got ${value}`)
     return value
   }
-  const m = /^\s*([+-]?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([kKMGBT]?)\s*$/.exec(value)
-  if (!m) throw new UserError(`${what}: "${value}" is not a number or a number with a unit (k, M, G, T)`)
-  return Number(m[1]) * UNITS[m[2]]
+  const n = withUnit(value, COUNT_UNITS)
+  if (n === undefined) throw new UserError(`${what}: "${value}" is not a number or a number with a unit (k, M, G, T)`)
+  return n
 }
 
 /** 385814752 → "385.8M", 5288548 → "5.29M". */
@@ -39,6 +46,9 @@ export function human(n: number): string {
   }
   return Number.isInteger(n) ? String(n) : n.toFixed(2)
 }
+
+/** 385814752 → "385,814,752". */
+export const grouped = (n: number): string => n.toLocaleString('en-US')
 
 /** Bytes → "20.2 MiB". */
 export function bytes(n: number): string {

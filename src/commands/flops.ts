@@ -1,20 +1,22 @@
 import {Flags} from '@oclif/core'
 import {resolveTarget} from '../arch/target.js'
 import {EffscaleCommand} from '../cli/base-command.js'
-import {bytes, human, parsePositiveInt} from '../cli/numbers.js'
+import {bytes, grouped, human, parsePositiveInt} from '../cli/numbers.js'
 import {renderTable} from '../cli/table.js'
 import {hasTargetFlags, targetFlags, targetFromFlags} from '../cli/target-flags.js'
 import {BREAKDOWNS, type Breakdown} from '../flops/count.js'
 import {familyVsPaper, type FamilyRow} from '../flops/family-table.js'
 import {CONVENTION, costTarget, type CostResult} from '../flops/index.js'
 import {readTable2} from '../flops/paper.js'
+import {UserError} from '../errors.js'
+import {flopsOnnx, renderOnnx, type OnnxFlopsResult} from '../onnx/cli.js'
 
 export interface FamilyResult {
   convention: typeof CONVENTION
   models: FamilyRow[]
 }
 
-export type FlopsResult = CostResult | FamilyResult
+export type FlopsResult = CostResult | FamilyResult | OnnxFlopsResult
 
 export default class Flops extends EffscaleCommand<FlopsResult> {
   static override summary = 'Exact analytic MACs, FLOPs, params, activations and memory of any scaling of a network'
@@ -29,16 +31,27 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
     '<%= config.bin %> flops --base resnet-50 --width 2 --breakdown stage',
     '<%= config.bin %> flops --spec my-net.json --depth 2',
     '<%= config.bin %> flops --model efficientnet-b0 --json',
+    '<%= config.bin %> flops --onnx model.onnx --input-shape 1x3x224x224 --breakdown node',
   ]
 
   static override flags = {
     ...targetFlags,
-    breakdown: Flags.string({description: 'per-stage, per-op-kind or per-layer rows', options: [...BREAKDOWNS]}),
+    breakdown: Flags.string({description: 'per-stage, per-op-kind or per-layer rows (per-node with --onnx)', options: [...BREAKDOWNS, 'node']}),
+    onnx: Flags.string({description: 'profile this ONNX file instead of a network', helpGroup: 'ONNX'}),
+    'input-shape': Flags.string({description: 'shape for dynamic input dims of --onnx, e.g. 1x3x224x224', helpGroup: 'ONNX'}),
     batch: Flags.string({description: 'batch size for the peak activation memory estimate', default: '1'}),
   }
 
   async run(): Promise<FlopsResult> {
     const {flags} = await this.parse(Flops)
+    if (flags.onnx !== undefined) {
+      if (hasTargetFlags(flags)) throw new UserError('--onnx conflicts with --model/--base/--spec and point flags: give one of them')
+      const result = flopsOnnx(flags.onnx, flags)
+      this.log(renderOnnx(result))
+      return result
+    }
+    if (flags['input-shape'] !== undefined) throw new UserError('--input-shape needs --onnx')
+    if (flags.breakdown === 'node') throw new UserError('--breakdown node needs --onnx')
     if (!hasTargetFlags(flags)) {
       const result: FamilyResult = {convention: CONVENTION, models: familyVsPaper(readTable2())}
       this.log(renderFamily(result))
@@ -52,8 +65,6 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`)
-const grouped = (n: number) => n.toLocaleString('en-US')
-
 function renderFamily(r: FamilyResult): string {
   const rows = r.models.map((m) => [
     m.model,

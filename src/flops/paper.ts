@@ -5,10 +5,12 @@ import {FIXTURES} from '../paths.js'
 /** A row of the paper's Table 2 (fixtures/paper/table2.json). */
 export interface Table2Row {
   model: string
+  /** effscale variant name, where effscale can build the model. */
   variant?: string
   top1: number
   top5: number
   params: number
+  /** Published FLOPs (multiply-adds), rounded; null where not printed. */
   macs: number | null
   top1V1?: number
   /** Why the printed params differ from the exact count beyond rounding. */
