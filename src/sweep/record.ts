@@ -44,6 +44,8 @@ export interface SweepRecord {
   infer_samples_per_sec: number | null
   /** Summed kernel time per run from ORT profiling (--profile), ms. */
   kernel_ms: number | null
+  /** Median of ORT's own model_run time from profiling (--profile), ms: end-to-end minus the JS binding. */
+  ort_run_ms: number | null
   measured_at: string
 }
 
@@ -51,5 +53,5 @@ export const RECORD_COLUMNS: Array<keyof SweepRecord> = [
   'key', 'grid', 'model', 'base', 'depth', 'width', 'resolution', 'phi', 'infer_img_size', 'infer_batch_size',
   'dtype', 'input', 'macs', 'infer_gmacs', 'param_count', 'status', 'error', 'ep', 'session_create_ms',
   'first_run_ms', 'runs', 'min_ms', 'mean_ms', 'p50_ms', 'p90_ms', 'p99_ms', 'stdev_ms', 'infer_step_time',
-  'infer_samples_per_sec', 'kernel_ms', 'measured_at',
+  'infer_samples_per_sec', 'kernel_ms', 'ort_run_ms', 'measured_at',
 ]

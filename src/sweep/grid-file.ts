@@ -1,0 +1,100 @@
+/** A user grid file (--grid): JSON, validated with ajv; errors name the file and the field. */
+import {Ajv, type ErrorObject} from 'ajv'
+import {UserError} from '../errors.js'
+import {DIMS, DTYPES, INPUTS, scaled, variant, type Dim, type Dtype, type InputLayout, type Shape0} from './grid.js'
+
+export interface GridFile {
+  base?: string
+  dims?: Dim[]
+  phiMax?: number
+  models?: string[]
+  points?: Array<{
+    /** Group name for the points (record's `grid`); default "custom". */
+    grid?: string
+    base?: string
+    depth?: number
+    width?: number
+    resolution?: number
+    imageSize?: number
+    phi?: number
+  }>
+  batch?: number[]
+  dtype?: Dtype
+  input?: InputLayout
+}
+
+const positive = {type: 'number', exclusiveMinimum: 0}
+const SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    base: {type: 'string', minLength: 1},
+    dims: {type: 'array', items: {enum: [...DIMS]}, uniqueItems: true},
+    phiMax: {type: 'integer', minimum: 0, maximum: 20},
+    models: {type: 'array', items: {type: 'string', minLength: 1}},
+    points: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          grid: {type: 'string', minLength: 1, pattern: '^[^|]+$'},
+          base: {type: 'string', minLength: 1},
+          depth: positive,
+          width: positive,
+          resolution: positive,
+          imageSize: {type: 'integer', minimum: 1},
+          phi: {type: 'number', minimum: 0},
+        },
+      },
+    },
+    batch: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1}},
+    dtype: {enum: [...DTYPES]},
+    input: {enum: [...INPUTS]},
+  },
+} as const
+
+const validate = new Ajv({allErrors: false}).compile<GridFile>(SCHEMA)
+
+export function parseGridFile(text: string, source: string): GridFile {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (error) {
+    throw new UserError(`--grid ${source}: not valid JSON (${(error as Error).message})`)
+  }
+  if (!validate(raw)) throw new UserError(`--grid ${source}: ${describe(validate.errors?.[0])}`)
+  const g = raw
+  if (!g.dims?.length && !g.models?.length && !g.points?.length) {
+    throw new UserError(`--grid ${source}: the grid is empty (give dims, models or points)`)
+  }
+  return g
+}
+
+/** Shapes of the file's explicit points and models (dims are expanded by buildGrid). */
+export function fileShapes(g: GridFile, source: string): Shape0[] {
+  const out: Shape0[] = (g.models ?? []).map(variant)
+  for (const [i, p] of (g.points ?? []).entries()) {
+    try {
+      const {grid = 'custom', base = g.base ?? 'efficientnet-b0', ...m} = p
+      out.push(scaled(grid, base, m))
+    } catch (error) {
+      if (error instanceof UserError) throw new UserError(`--grid ${source}: points.${i}: ${error.message}`)
+      throw error
+    }
+  }
+  return out
+}
+
+function describe(e: ErrorObject | undefined): string {
+  if (!e) return 'invalid grid'
+  const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)'
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${field}: unknown field "${(e.params as {additionalProperty: string}).additionalProperty}"`
+    case 'enum':
+      return `${field} must be one of ${(e.params as {allowedValues: unknown[]}).allowedValues.join(', ')}`
+    default:
+      return `${field} ${e.message}`
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * ONNX Runtime sessions behind a small interface, so tests inject fakes and the CUDA path runs
+ * through the same code on a CPU-only machine. The EP recorded is the one that actually loaded.
+ */
+import * as ort from 'onnxruntime-node'
+import {UserError} from '../errors.js'
+
+export type Ep = 'cuda' | 'cpu'
+export const EP_CHOICES = ['auto', 'cuda', 'cpu'] as const
+export type EpChoice = (typeof EP_CHOICES)[number]
+
+export interface InputMeta {
+  name: string
+  type: string
+  shape: number[]
+}
+
+/** The part of an InferenceSession the sweep uses. */
+export interface SweepSession {
+  readonly input: InputMeta
+  run(feeds: Record<string, ort.Tensor>): Promise<unknown>
+  endProfiling(): void
+  release(): Promise<void>
+}
+
+export interface SessionRequest {
+  /** Model file path or bytes. */
+  model: string | Uint8Array
+  ep: Ep
+  deviceId: number
+  /** Turns ORT profiling on; the trace goes to `${profilePrefix}_<date>.json`. */
+  profilePrefix?: string
+}
+
+export type SessionFactory = (req: SessionRequest) => Promise<SweepSession>
+
+let quieted = false
+
+/** The real factory: onnxruntime-node. CUDA sessions list CPU second for ops CUDA lacks. */
+export const ortFactory: SessionFactory = async (req) => {
+  if (!quieted) {
+    // ORT logs provider load failures natively; the sweep reports them in one line itself.
+    ort.env.logLevel = 'fatal'
+    quieted = true
+  }
+  const opts: ort.InferenceSession.SessionOptions = {
+    executionProviders: req.ep === 'cuda' ? [{name: 'cuda', deviceId: req.deviceId}, 'cpu'] : ['cpu'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    ...(req.profilePrefix ? {enableProfiling: true, profileFilePrefix: req.profilePrefix} : {}),
+  }
+  const s =
+    typeof req.model === 'string' ? await ort.InferenceSession.create(req.model, opts) : await ort.InferenceSession.create(req.model, opts)
+  const meta = s.inputMetadata[0]
+  if (!meta || !meta.isTensor) throw new Error('model has no tensor input')
+  const shape = meta.shape.map((d) => (typeof d === 'number' ? d : NaN))
+  if (shape.some((d) => !Number.isInteger(d) || d <= 0)) throw new Error(`input ${meta.name} has no static shape [${meta.shape.join(',')}]`)
+  return {
+    input: {name: meta.name, type: meta.type, shape},
+    run: (feeds) => s.run(feeds),
+    endProfiling: () => s.endProfiling(),
+    release: () => s.release(),
+  }
+}
+
+export const ORT_VERSION: string = ort.env.versions.node ?? ort.env.versions.common
+
+/** First line of an error, for one-line messages and records. */
+export function oneLine(error: unknown): string {
+  const m = error instanceof Error ? error.message : String(error)
+  return (m.split('\n').find((l) => l.trim() !== '') ?? m).trim().slice(0, 300)
+}
+
+export interface EpDecision {
+  ep: Ep
+  /** Set when --ep auto fell back to the CPU: why CUDA could not be used. */
+  fallback?: string
+}
+
+/**
+ * Decide the EP by opening a session on a tiny probe model: auto tries CUDA then the CPU;
+ * --ep cuda fails with a UserError when CUDA can't be loaded.
+ */
+export async function chooseEp(factory: SessionFactory, want: EpChoice, deviceId: number, probe: Uint8Array): Promise<EpDecision> {
+  if (want === 'cpu') return {ep: 'cpu'}
+  try {
+    const s = await factory({model: probe, ep: 'cuda', deviceId})
+    await s.release()
+    return {ep: 'cuda'}
+  } catch (error) {
+    const why = oneLine(error)
+    if (want === 'cuda') throw new UserError(`--ep cuda: the CUDA execution provider can't be loaded (device ${deviceId}): ${why}`)
+    return {ep: 'cpu', fallback: `CUDA unavailable (${why}); measuring on the CPU`}
+  }
+}
+
+/** One input tensor matching the session's declared input, filled deterministically. */
+export function makeInput(meta: InputMeta, seed: number): ort.Tensor {
+  const n = meta.shape.reduce((a, b) => a * b, 1)
+  let x = seed >>> 0 || 1
+  const next = () => {
+    // xorshift32: cheap, deterministic data (values don't matter for timing, NaNs would).
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return (x >>> 0) / 4294967296
+  }
+  switch (meta.type) {
+    case 'uint8': {
+      const a = new Uint8Array(n)
+      for (let i = 0; i < n; i++) a[i] = Math.floor(next() * 256)
+      return new ort.Tensor('uint8', a, meta.shape)
+    }
+    case 'float16': {
+      // Half floats in [0.5, 1): exponent 0x3800 plus random mantissa bits.
+      const a = new Uint16Array(n)
+      for (let i = 0; i < n; i++) a[i] = 0x3800 | Math.floor(next() * 1024)
+      return new ort.Tensor('float16', a, meta.shape)
+    }
+    case 'float32': {
+      const a = new Float32Array(n)
+      for (let i = 0; i < n; i++) a[i] = next() * 2 - 1
+      return new ort.Tensor('float32', a, meta.shape)
+    }
+    default:
+      throw new Error(`unsupported input type ${meta.type}`)
+  }
+}

@@ -1,0 +1,73 @@
+/** Test doubles: a fake ORT session factory and a stand-in emitter (tests only). */
+import {mkdtempSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type {Emitter} from '../../src/sweep/emitter.js'
+import {silentProgress} from '../../src/sweep/progress.js'
+import type {SweepDeps, SweepOptions} from '../../src/sweep/run.js'
+import type {SessionFactory, SessionRequest} from '../../src/sweep/session.js'
+
+export const tmpDir = (name: string) => mkdtempSync(path.join(os.tmpdir(), `effscale-${name}-`))
+
+/** Emits a few bytes naming the network; the fake factory never parses them. */
+export const fakeEmitter: Emitter = {emit: (net, o) => new TextEncoder().encode(`${net.network}:${net.ops.length}:${o.batch}`), id: 'fake'}
+
+export interface FakeOptions {
+  /** Throw this for CUDA session creation (CUDA "can't be loaded"). */
+  cudaError?: string
+  /** Throw for models whose request matches. */
+  failWhen?: (req: SessionRequest) => string | undefined
+}
+
+export function fakeFactory(o: FakeOptions = {}): SessionFactory & {requests: SessionRequest[]} {
+  const requests: SessionRequest[] = []
+  const f = async (req: SessionRequest) => {
+    requests.push(req)
+    if (req.ep === 'cuda' && o.cudaError) throw new Error(o.cudaError)
+    const why = o.failWhen?.(req)
+    if (why) throw new Error(why)
+    return {
+      input: {name: 'input', type: 'float32', shape: [1, 3, 2, 2]},
+      run: async () => undefined,
+      endProfiling: () => undefined,
+      release: async () => undefined,
+    }
+  }
+  return Object.assign(f, {requests})
+}
+
+/** A clock that advances 1 ms per read. */
+export function tickClock(): () => number {
+  let t = 0
+  return () => t++
+}
+
+export function options(out: string, over: Partial<SweepOptions> = {}): SweepOptions {
+  return {
+    out,
+    ep: 'cpu',
+    deviceId: 0,
+    grid: {base: 'efficientnet-b0', dims: ['width', 'depth'], batches: [1, 2], dtype: 'fp32', input: 'float32-nchw'},
+    gridSource: 'test',
+    resume: false,
+    timing: {warmup: 1, runs: 3, minTimeMs: 0},
+    profile: false,
+    cacheDir: path.join(out, '.cache'),
+    seed: 0,
+    ...over,
+  }
+}
+
+export function deps(over: Partial<SweepDeps> = {}): SweepDeps & {warnings: string[]} {
+  const warnings: string[] = []
+  return {
+    factory: fakeFactory(),
+    clock: tickClock(),
+    loadEmitter: async () => fakeEmitter,
+    warn: (l) => warnings.push(l),
+    progress: silentProgress,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    warnings,
+    ...over,
+  }
+}

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict'
+import {chmodSync, readFileSync, writeFileSync, appendFileSync} from 'node:fs'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+import {UserError} from '../../src/errors.js'
+import {buildGrid, type GridSpec} from '../../src/sweep/grid.js'
+import {mergeSweeps} from '../../src/sweep/merge.js'
+import type {RunMeta} from '../../src/sweep/meta.js'
+import {RECORD_COLUMNS} from '../../src/sweep/record.js'
+import {runSweep} from '../../src/sweep/run.js'
+import {chooseEp} from '../../src/sweep/session.js'
+import {readRecords} from '../../src/sweep/store.js'
+import {deps, fakeFactory, options, tmpDir} from './helpers.js'
+
+const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n')
+const keys = (dir: string) => readRecords(dir).records.map((r) => r.key)
+
+describe('execution provider', () => {
+  const probe = new Uint8Array()
+  it('auto: CUDA failing → one fallback line, CPU', async () => {
+    const d = await chooseEp(fakeFactory({cudaError: 'Failed to load shared library\nmore detail'}), 'auto', 0, probe)
+    assert.deepEqual(d, {ep: 'cpu', fallback: 'CUDA unavailable (Failed to load shared library); measuring on the CPU'})
+  })
+  it('auto: CUDA loading → cuda; --ep cuda failing → UserError naming --ep', async () => {
+    assert.deepEqual(await chooseEp(fakeFactory(), 'auto', 1, probe), {ep: 'cuda'})
+    await assert.rejects(chooseEp(fakeFactory({cudaError: 'no driver'}), 'cuda', 0, probe), userError(/^--ep cuda: .*no driver/))
+  })
+  it('the sweep records the EP actually used and requests it with the device id', async () => {
+    const out = tmpDir('ep')
+    const factory = fakeFactory({cudaError: 'libcudart.so.13: cannot open'})
+    const d = deps({factory})
+    const s = await runSweep(options(out, {ep: 'auto', deviceId: 3}), d)
+    assert.equal(s.ep, 'cpu')
+    assert.equal(d.warnings.length, 1)
+    assert.match(d.warnings[0], /CUDA unavailable \(libcudart/)
+    assert.ok(readRecords(out).records.every((r) => r.ep === 'cpu'))
+    const meta = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')) as RunMeta
+    assert.equal(meta.ep, 'cpu')
+    assert.equal(meta.ep_requested, 'auto')
+    assert.equal(meta.complete, true)
+
+    const gpu = fakeFactory()
+    const out2 = tmpDir('ep2')
+    const s2 = await runSweep(options(out2, {ep: 'auto', deviceId: 3}), deps({factory: gpu}))
+    assert.equal(s2.ep, 'cuda')
+    assert.ok(gpu.requests.every((r) => r.ep === 'cuda' && r.deviceId === 3))
+    assert.ok(readRecords(out2).records.every((r) => r.ep === 'cuda'))
+  })
+  it('embedded default grid follows the EP that loaded', async () => {
+    const picked: string[] = []
+    const grid = (ep: 'cuda' | 'cpu'): GridSpec => (picked.push(ep), {models: ['efficientnet-b0'], batches: [1], dtype: 'fp32', input: 'float32-nchw'})
+    await runSweep(options(tmpDir('def'), {ep: 'auto', grid}), deps({factory: fakeFactory({cudaError: 'x'})}))
+    assert.deepEqual(picked, ['cpu'])
+  })
+})
+
+describe('sweep records and durability', () => {
+  it('writes every documented column, csv and run.json; the injected clock gives exact figures', async () => {
+    const out = tmpDir('cols')
+    await runSweep(options(out), deps())
+    const recs = readRecords(out).records
+    assert.equal(recs.length, (6 + 6) * 2)
+    for (const r of recs) for (const c of RECORD_COLUMNS) assert.ok(c in r, c)
+    // The tick clock advances 1 ms per read: session create and every run take 1 ms.
+    assert.equal(recs[0].p50_ms, 1)
+    assert.equal(recs[0].session_create_ms, 1)
+    assert.equal(recs[1].infer_samples_per_sec, 2000)
+    const csv = readFileSync(path.join(out, 'results.csv'), 'utf8').trim().split('\n')
+    assert.equal(csv.length, recs.length + 1)
+    assert.ok(csv[0].startsWith(RECORD_COLUMNS.join(',')))
+  })
+
+  it('a failing point is recorded with its one-line reason and the sweep goes on', async () => {
+    const out = tmpDir('fail')
+    const factory = fakeFactory({failWhen: (r) => (typeof r.model === 'string' && r.model.length > 0 && failNext() ? 'CUDA out of memory\nstack' : undefined)})
+    let n = 0
+    const failNext = () => ++n === 2
+    const s = await runSweep(options(out), deps({factory}))
+    const recs = readRecords(out).records
+    assert.equal(s.failed, 1)
+    assert.equal(recs.length, 24)
+    const bad = recs.filter((r) => r.status === 'failed')
+    assert.equal(bad.length, 1)
+    assert.equal(bad[0].error, 'CUDA out of memory')
+    assert.equal(bad[0].p50_ms, null)
+  })
+
+  it('--resume skips what is there, tolerates a truncated last line, and refuses another grid', async () => {
+    const out = tmpDir('resume')
+    const ac = new AbortController()
+    let finished = 0
+    const progress = {start() {}, point() {}, stop() {}, finished: () => void (++finished === 5 && ac.abort())}
+    const first = await runSweep(options(out), deps({progress, signal: ac.signal}))
+    assert.equal(first.interrupted, true)
+    assert.equal(keys(out).length, 5)
+    appendFileSync(path.join(out, 'results.jsonl'), '{"key": "width|efficientnet-b0 w=1.4|d=1')
+    await assert.rejects(runSweep(options(out), deps()), userError(/already holds sweep results/))
+    const s = await runSweep(options(out, {resume: true}), deps())
+    assert.equal(s.skipped, 5)
+    assert.equal(s.measured, 19)
+    const all = keys(out)
+    assert.equal(all.length, 24)
+    assert.equal(new Set(all).size, 24)
+    assert.deepEqual(new Set(all), new Set(buildGrid(options(out).grid as GridSpec).points.map((p) => p.key)))
+
+    const other = options(out, {resume: true, grid: {models: ['efficientnet-b1'], batches: [1], dtype: 'fp32', input: 'float32-nchw'}})
+    await assert.rejects(runSweep(other, deps()), userError(/^--resume: .* holds a sweep of grid \w+ \(24 points\), this command describes grid \w+ \(1 points\); use another --out$/))
+  })
+
+  it('unwritable --out → UserError naming it', async () => {
+    const parent = tmpDir('ro')
+    const file = path.join(parent, 'file')
+    writeFileSync(file, '')
+    await assert.rejects(runSweep(options(path.join(file, 'sub')), deps()), userError(/^--out .*: not a writable directory \(ENOTDIR\)/))
+    if (process.getuid?.() === 0) return // root writes into read-only directories
+    chmodSync(parent, 0o500)
+    try {
+      await assert.rejects(runSweep(options(path.join(parent, 'x')), deps()), userError(/^--out .*: not a writable directory/))
+    } finally {
+      chmodSync(parent, 0o700)
+    }
+  })
+})
+
+describe('shards and merge', () => {
+  it('merge of 3 shards = one unsharded run; mixed grids and duplicates refused', async () => {
+    const whole = tmpDir('whole')
+    await runSweep(options(whole), deps())
+    const shards = [1, 2, 3].map((k) => {
+      const dir = tmpDir(`shard${k}`)
+      return {dir, run: runSweep(options(dir, {shard: {k, n: 3}}), deps())}
+    })
+    await Promise.all(shards.map((s) => s.run))
+    const parts = shards.map((s) => keys(s.dir))
+    assert.equal(parts.flat().length, new Set(parts.flat()).size)
+    const merged = path.join(tmpDir('merged'), 'out')
+    const m = mergeSweeps(shards.map((s) => s.dir), merged)
+    assert.equal(m.complete, true)
+    assert.deepEqual(keys(merged), keys(whole))
+    const meta = JSON.parse(readFileSync(path.join(merged, 'run.json'), 'utf8')) as RunMeta
+    assert.equal(meta.shard, null)
+    assert.equal(meta.merged_from?.length, 3)
+
+    assert.throws(() => mergeSweeps([shards[0].dir, shards[0].dir], path.join(tmpDir('dup'), 'o')), userError(/^sweep merge: point ".*" is in both/))
+    const other = tmpDir('other')
+    await runSweep(options(other, {grid: {models: ['efficientnet-b0'], batches: [1], dtype: 'fp32', input: 'float32-nchw'}}), deps())
+    assert.throws(() => mergeSweeps([shards[0].dir, other], path.join(tmpDir('mix'), 'o')), userError(/^sweep merge: .* is grid \w+, .* is grid \w+; merge only shards of one grid$/))
+    assert.throws(() => mergeSweeps([tmpDir('empty')], path.join(tmpDir('e'), 'o')), userError(/not a sweep directory/))
+  })
+})
