@@ -1,0 +1,63 @@
+/** Which charts a report holds, in order: the paper's first, then the user's, then the sweeps'. */
+import path from 'node:path'
+import type {AccuracyData} from '../../accuracy/csv.js'
+import type {Chart} from '../chart.js'
+import {compareRuns, joinAccuracyLatency, paperAccuracy, sweepRows, userAccuracy} from '../join.js'
+import type {PaperTables} from '../paper.js'
+import type {SweepRun} from '../sweep.js'
+import {accuracyLatencyChart} from './accuracy-latency.js'
+import {b0ScalingChart} from './b0-scaling.js'
+import {familyChart} from './family.js'
+import {otherScalingChart} from './other-scaling.js'
+import {phiGrowthChart} from './phi-growth.js'
+import {speedupChart} from './sweep-speedup.js'
+import {sweepChart} from './sweep-latency.js'
+import {transferChart} from './transfer.js'
+import {userAccuracyChart} from './user-accuracy.js'
+
+export interface ChartInputs {
+  paper: PaperTables
+  runs: SweepRun[]
+  accuracy?: AccuracyData
+}
+
+export interface ChartSet {
+  charts: Chart[]
+  /** Why a chart the inputs asked for was left out (e.g. no sweep point of known accuracy). */
+  notes: string[]
+}
+
+export function buildCharts({paper, runs, accuracy}: ChartInputs): ChartSet {
+  const notes: string[] = []
+  const charts: Chart[] = [
+    b0ScalingChart(paper.table7),
+    otherScalingChart(paper.table3),
+    familyChart(paper.table2, 'macs'),
+    familyChart(paper.table2, 'params'),
+    transferChart(paper.table5),
+    phiGrowthChart(),
+  ]
+  const user = accuracy ? userAccuracy(accuracy, path.basename(accuracy.source)) : []
+  if (accuracy) {
+    if (user.length) charts.push(userAccuracyChart(user, accuracy.source))
+    else notes.push(`user-accuracy: no row of ${accuracy.source} names a model effscale can build`)
+  }
+  if (runs.length === 0) return {charts, notes}
+
+  const labels = runs.map((r) => r.label)
+  const sweep = sweepRows(runs)
+  if (sweep.length === 0) {
+    notes.push('sweep charts: every sweep point failed; nothing to plot')
+    return {charts, notes}
+  }
+  charts.push(sweepChart(sweep, labels, 'latency'), sweepChart(sweep, labels, 'throughput'))
+  const joined = joinAccuracyLatency([...paperAccuracy(paper), ...user], sweep)
+  if (joined.length) charts.push(accuracyLatencyChart(joined, labels))
+  else notes.push('accuracy-latency: no swept point has a known accuracy (paper tables or --accuracy)')
+  if (runs.length > 1) {
+    const speed = compareRuns(sweep, labels)
+    if (speed.length) charts.push(speedupChart(speed, labels))
+    else notes.push(`sweep-speedup: no point of ${labels.slice(1).join(', ')} matches one of ${labels[0]}`)
+  }
+  return {charts, notes}
+}

@@ -1,0 +1,111 @@
+/**
+ * `effscale report`: read the inputs (paper fixtures, sweeps, an accuracy CSV), build the
+ * charts (charts/index.ts), then write DIR/<chart>.vl.json, .svg, .png, data.csv and
+ * report.html. Every input is checked before anything is written.
+ */
+import {mkdirSync, statSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {stringify} from 'csv-stringify/sync'
+import {accuracySummary, parseAccuracyCsv, type AccuracySummary} from '../accuracy/csv.js'
+import {readText} from '../cli/target-flags.js'
+import {UserError} from '../errors.js'
+import {CONVENTION} from '../flops/index.js'
+import type {Chart, PlotRow} from './chart.js'
+import {buildCharts} from './charts/index.js'
+import {readEmbedScripts, reportHtml} from './html.js'
+import {readPaperTables} from './paper.js'
+import {schemaErrors, toPng, toSvg} from './render.js'
+import {distinctLabels, loadSweep} from './sweep.js'
+
+export interface ReportOptions {
+  out: string
+  sweeps?: string[]
+  accuracy?: string
+}
+
+export interface ChartFiles {
+  id: string
+  title: string
+  /** Plotted rows (all of them are in data.csv). */
+  rows: number
+  spec: string
+  svg: string
+  png: string
+}
+
+export interface ReportResult {
+  out: string
+  convention: typeof CONVENTION
+  html: string
+  data: string
+  charts: ChartFiles[]
+  accuracy: AccuracySummary | null
+  sweeps: Array<{dir: string; label: string; records: number; ok: number; failed: number}>
+  notes: string[]
+}
+
+export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
+  const runs = distinctLabels((opts.sweeps ?? []).map(loadSweep))
+  const accuracy = opts.accuracy === undefined ? undefined : parseAccuracyCsv(readText(opts.accuracy, '--accuracy'), opts.accuracy)
+  const {charts, notes} = buildCharts({paper: readPaperTables(), runs, accuracy})
+  prepareOut(opts.out)
+
+  const files: ChartFiles[] = []
+  for (const chart of charts) {
+    const errors = schemaErrors(chart.spec)
+    if (errors.length) throw new Error(`chart ${chart.id} does not validate against the Vega-Lite schema: ${errors.join('; ')}`)
+    const svg = await toSvg(chart.spec)
+    const f = {spec: `${chart.id}.vl.json`, svg: `${chart.id}.svg`, png: `${chart.id}.png`}
+    write(opts.out, f.spec, JSON.stringify(chart.spec, null, 2) + '\n')
+    write(opts.out, f.svg, svg)
+    write(opts.out, f.png, toPng(svg))
+    files.push({id: chart.id, title: chart.title, rows: chart.rows.length, ...f})
+  }
+  write(opts.out, 'data.csv', dataCsv(charts))
+  const inputs = [
+    CONVENTION,
+    'Accuracy: the EfficientNet paper (arXiv 1905.11946 v5), Tables 2, 3, 5 and 7; MACs and params computed by effscale unless marked published.',
+    ...runs.map((r) => `Sweep ${r.label}: ${r.dir} (${r.records.length} records)`),
+    ...(accuracy ? [`Accuracy CSV: ${accuracy.source} (${accuracy.rows.length} rows placed, ${accuracy.unknown.length} not buildable by effscale)`] : []),
+    ...notes,
+  ]
+  write(opts.out, 'report.html', reportHtml({charts, notes: inputs, scripts: readEmbedScripts()}))
+
+  return {
+    out: opts.out,
+    convention: CONVENTION,
+    html: 'report.html',
+    data: 'data.csv',
+    charts: files,
+    accuracy: accuracy ? accuracySummary(accuracy) : null,
+    sweeps: runs.map((r) => {
+      const ok = r.records.filter((x) => x.status === 'ok').length
+      return {dir: r.dir, label: r.label, records: r.records.length, ok, failed: r.records.length - ok}
+    }),
+    notes,
+  }
+}
+
+function prepareOut(out: string): void {
+  try {
+    mkdirSync(out, {recursive: true})
+  } catch (e) {
+    throw new UserError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+  if (!statSync(out).isDirectory()) throw new UserError(`--out ${out}: not a directory`)
+}
+
+function write(out: string, name: string, data: string | Buffer): void {
+  try {
+    writeFileSync(path.join(out, name), data)
+  } catch (e) {
+    throw new UserError(`--out ${out}: cannot write ${name} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+}
+
+/** Every plotted row of every chart, a `chart` column first; columns in first-seen order. */
+export function dataCsv(charts: Pick<Chart, 'id' | 'rows'>[]): string {
+  const rows: PlotRow[] = charts.flatMap((c) => c.rows.map((r) => ({chart: c.id, ...r})))
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))]
+  return stringify(rows, {header: true, columns})
+}
