@@ -1,0 +1,63 @@
+import type {SweepRecord} from '../sweep/record.js'
+import {parseResultsJsonl, type ParseOptions} from '../sweep/results.js'
+import type {LatencyStat} from './figures.js'
+
+/** The columns of a sweep record a latency budget reads. */
+export type LatencyRecord = Pick<
+  SweepRecord,
+  'key' | 'model' | 'infer_batch_size' | 'dtype' | 'status' | 'error' | 'min_ms' | 'mean_ms' | 'p50_ms' | 'p90_ms' | 'p99_ms'
+>
+
+/** How a budget check reads results.jsonl: the columns above, and an unterminated last line (a sweep killed mid-write) skipped with a warning. */
+export const LATENCY_READ: ParseOptions = {require: ['key', 'model', 'infer_batch_size', 'dtype', 'status'], partial: 'skip'}
+
+/** results.jsonl text → records (pure); a bad line is an Error naming file and line. */
+export const parseResults = (text: string, source: string) => parseResultsJsonl<LatencyRecord>(text, source, LATENCY_READ)
+
+export interface LatencyQuery {
+  /** Model labels or sweep keys that name the target (the first is the one reported). */
+  models: string[]
+  batch: number
+  dtype: string
+  stat: LatencyStat
+}
+
+export type LatencyLookup = {ok: true; ms: number; records: number} | {ok: false; why: string}
+
+/** Records indexed by model label and by key, for many lookups. */
+export function indexRecords(records: readonly LatencyRecord[]): Map<string, LatencyRecord[]> {
+  const byName = new Map<string, LatencyRecord[]>()
+  const add = (k: string, r: LatencyRecord) => (byName.get(k) ?? byName.set(k, []).get(k)!).push(r)
+  for (const r of records) {
+    add(r.model, r)
+    if (r.key !== r.model) add(r.key, r)
+  }
+  return byName
+}
+
+/**
+ * Latency of a model at a batch and dtype (pure). Several successful records (other inputs or
+ * providers) → the slowest, so the gate stays conservative. None, or only failed ones → why not.
+ */
+export function findLatency(index: Map<string, LatencyRecord[]>, q: LatencyQuery): LatencyLookup {
+  const all = [...new Set(q.models.flatMap((m) => index.get(m) ?? []))]
+  const model = q.models[0]
+  const at = all.filter((r) => r.infer_batch_size === q.batch && r.dtype === q.dtype)
+  if (at.length === 0) {
+    const others = [...new Set(all.map((r) => `batch ${r.infer_batch_size} ${r.dtype}`))]
+    const seen = others.length ? ` (measured only at ${others.join(', ')})` : ' (model not in the sweep)'
+    return {ok: false, why: `no latency measurement for ${model} at batch ${q.batch} ${q.dtype}${seen}`}
+  }
+  const column = `${q.stat}_ms` as const
+  const ok = at.filter((r) => r.status === 'ok' && typeof r[column] === 'number')
+  if (ok.length === 0) {
+    const failed = at.find((r) => r.status !== 'ok')
+    return {
+      ok: false,
+      why: failed
+        ? `measurement of ${model} at batch ${q.batch} ${q.dtype} failed: ${failed.error ?? 'no reason recorded'}`
+        : `no ${column} recorded for ${model} at batch ${q.batch} ${q.dtype}`,
+    }
+  }
+  return {ok: true, ms: Math.max(...ok.map((r) => r[column] as number)), records: ok.length}
+}
