@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import path from 'node:path'
 import {PACKAGE_ROOT} from '../../src/paths.js'
@@ -17,4 +18,14 @@ export function runCli(args: string[], opts: {cwd?: string; env?: NodeJS.Process
     encoding: 'utf8',
   })
   return {status: r.status, stdout: r.stdout, stderr: r.stderr}
+}
+
+/** A user error: exit 2, one line on stderr that matches, no stack trace. */
+export function assertUsageError(args: string[], message: RegExp): void {
+  const r = runCli(args)
+  assert.equal(r.status, 2, `exit code of ${args.join(' ')}: ${r.stderr}`)
+  const lines = r.stderr.trim().split('\n')
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`)
+  assert.match(lines[0], message)
+  assert.doesNotMatch(r.stderr, /\n\s+at /)
 }
