@@ -25,12 +25,12 @@ export function lower(base: BaseSpec, point: Point): Lowered {
 
   // Stages.
   base.stages.forEach((st, i) => {
-    b.stage = `stage${i + 1}`
+    b.stage = stageName(i)
     const out = ch(st.out)
     const repeats = scaleRepeats(st.repeats, point.depth, rule)
     for (let j = 0; j < repeats; j++) {
       const stride = j === 0 ? st.stride : 1
-      const name = `${b.stage}.block${j + 1}`
+      const name = blockNames(i, j)
       if (st.block === 'mbconv') x = mbconv(b, name, x, out, stride, st, act)
       else if (st.block === 'dwsep') x = dwsep(b, name, x, out, stride, st, act)
       else x = bottleneck(b, name, x, out, ch(st.mid), stride, act)
@@ -48,40 +48,54 @@ export function lower(base: BaseSpec, point: Point): Lowered {
   return {network: base.name, tensors: b.tensors, ops: b.ops, stages: b.stages, numClasses: base.numClasses}
 }
 
-function mbconv(b: Builder, name: string, x: number, out: number, stride: number, st: MBConvStage, act: ActFn): number {
+/**
+ * Op names depend only on (stage, block), never on the point: they are built once and reused,
+ * since string building was the largest cost of lowering (a hot path of grids and searches).
+ */
+function namesOf(block: string) {
+  const parts = ['expand', 'dw', 'se.pool', 'se.reduce', 'se.expand', 'se.scale', 'project', 'add', 'pw', 'conv1', 'conv2', 'conv3', 'downsample', 'out.act'] as const
+  return Object.fromEntries(parts.map((p) => [p, `${block}.${p}`])) as Record<(typeof parts)[number], string>
+}
+type BlockNames = ReturnType<typeof namesOf>
+const BLOCK_NAMES: BlockNames[][] = []
+const STAGE_NAMES: string[] = []
+const stageName = (i: number): string => (STAGE_NAMES[i] ??= `stage${i + 1}`)
+const blockNames = (i: number, j: number): BlockNames => ((BLOCK_NAMES[i] ??= [])[j] ??= namesOf(`${stageName(i)}.block${j + 1}`))
+
+function mbconv(b: Builder, n: BlockNames, x: number, out: number, stride: number, st: MBConvStage, act: ActFn): number {
   const inC = b.tensors[x].c
   const mid = Math.round(inC * st.expand)
   let y = x
-  if (st.expand !== 1) y = b.conv(`${name}.expand`, y, mid, 1, 1, 1, act)
-  y = b.conv(`${name}.dw`, y, mid, st.kernel, stride, mid, act)
+  if (st.expand !== 1) y = b.conv(n.expand, y, mid, 1, 1, 1, act)
+  y = b.conv(n.dw, y, mid, st.kernel, stride, mid, act)
   if (st.se > 0) {
     // Squeeze width from the block's input channels, as the reference code does.
     const squeezed = Math.max(1, Math.floor(inC * st.se))
-    const s0 = b.gap(`${name}.se.pool`, y)
-    const s1 = b.biasConv(`${name}.se.reduce`, s0, squeezed, act)
-    const s2 = b.biasConv(`${name}.se.expand`, s1, mid, 'sigmoid')
-    y = b.binary('mul', `${name}.se.scale`, y, s2)
+    const s0 = b.gap(n['se.pool'], y)
+    const s1 = b.biasConv(n['se.reduce'], s0, squeezed, act)
+    const s2 = b.biasConv(n['se.expand'], s1, mid, 'sigmoid')
+    y = b.binary('mul', n['se.scale'], y, s2)
   }
-  y = b.conv(`${name}.project`, y, out, 1, 1, 1, null)
-  if (stride === 1 && inC === out) y = b.binary('add', `${name}.add`, y, x)
+  y = b.conv(n.project, y, out, 1, 1, 1, null)
+  if (stride === 1 && inC === out) y = b.binary('add', n.add, y, x)
   return y
 }
 
-function dwsep(b: Builder, name: string, x: number, out: number, stride: number, st: DWSepStage, act: ActFn): number {
+function dwsep(b: Builder, n: BlockNames, x: number, out: number, stride: number, st: DWSepStage, act: ActFn): number {
   const inC = b.tensors[x].c
-  const y = b.conv(`${name}.dw`, x, inC, st.kernel, stride, inC, act)
-  return b.conv(`${name}.pw`, y, out, 1, 1, 1, act)
+  const y = b.conv(n.dw, x, inC, st.kernel, stride, inC, act)
+  return b.conv(n.pw, y, out, 1, 1, 1, act)
 }
 
-function bottleneck(b: Builder, name: string, x: number, out: number, mid: number, stride: number, act: ActFn): number {
-  let y = b.conv(`${name}.conv1`, x, mid, 1, 1, 1, act)
-  y = b.conv(`${name}.conv2`, y, mid, 3, stride, 1, act)
-  y = b.conv(`${name}.conv3`, y, out, 1, 1, 1, null)
+function bottleneck(b: Builder, n: BlockNames, x: number, out: number, mid: number, stride: number, act: ActFn): number {
+  let y = b.conv(n.conv1, x, mid, 1, 1, 1, act)
+  y = b.conv(n.conv2, y, mid, 3, stride, 1, act)
+  y = b.conv(n.conv3, y, out, 1, 1, 1, null)
   let shortcut = x
   if (stride !== 1 || b.tensors[x].c !== out) {
-    shortcut = b.conv(`${name}.downsample`, x, out, 1, stride, 1, null)
+    shortcut = b.conv(n.downsample, x, out, 1, stride, 1, null)
   }
-  return b.act(`${name}.out.act`, b.binary('add', `${name}.add`, y, shortcut), act)
+  return b.act(n['out.act'], b.binary('add', n.add, y, shortcut), act)
 }
 
 /**

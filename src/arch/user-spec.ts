@@ -1,4 +1,5 @@
-import {Ajv, type ErrorObject} from 'ajv'
+import {Ajv} from 'ajv'
+import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {REFERENCE_RULE} from './bases.js'
 import type {BaseSpec} from './spec.js'
@@ -19,7 +20,7 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
   } catch (error) {
     throw new UserError(`${source}: not valid JSON (${(error as Error).message})`)
   }
-  if (!validate(raw)) throw new UserError(`${source}: ${describe(validate.errors?.[0])}`)
+  if (!validate(raw)) throw new UserError(`${source}: ${describeAjvError(validate.errors?.[0], 'invalid base spec')}`)
   const spec = raw as Partial<BaseSpec> & Pick<BaseSpec, 'name' | 'imageSize' | 'stem' | 'stages'>
   return {
     inputChannels: 3,
@@ -32,17 +33,3 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
   }
 }
 
-function describe(e: ErrorObject | undefined): string {
-  if (!e) return 'invalid base spec'
-  const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)'
-  switch (e.keyword) {
-    case 'required':
-      return `${field === '(top level)' ? '' : field + '.'}${(e.params as {missingProperty: string}).missingProperty} is required`
-    case 'additionalProperties':
-      return `${field}: unknown field "${(e.params as {additionalProperty: string}).additionalProperty}"`
-    case 'enum':
-      return `${field} must be one of ${(e.params as {allowedValues: unknown[]}).allowedValues.join(', ')}`
-    default:
-      return `${field} ${e.message}`
-  }
-}

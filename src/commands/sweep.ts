@@ -21,7 +21,7 @@ export interface SweepResult extends SweepSummary {
 export default class Sweep extends EffscaleCommand<SweepResult> {
   static override summary = 'Timed ONNX Runtime inference sweeps over scaled networks (CUDA or CPU)'
   static override description = `Emits each grid point as an ONNX model (cached), times it with onnxruntime-node and appends one record per point to OUT/results.jsonl as it finishes; OUT/results.csv and OUT/run.json are written too.
-With no grid flags, runs the embedded default: on a GPU the paper's Figure 3 grids of EfficientNet-B0 plus B0–B7 at batch 1 and 64; on a CPU a reduced grid at 96 px that finishes in under a minute.
+With no grid flags, runs the embedded default: on a GPU the paper's Figure 3 grids of EfficientNet-B0 plus B0–B7 at batch 1 and 64; on a CPU the same grids at a 128 px base (widths ≤ 3.8) plus B0–B2, batch 1, in under a minute on 2 cores.
 MACs = multiply-accumulates (the paper's "FLOPs"). Column names follow timm's benchmark CSVs (infer_samples_per_sec, infer_step_time, ...). See docs/sweep.md.`
 
   static override examples = [

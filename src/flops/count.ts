@@ -23,15 +23,20 @@ export interface BreakdownRow extends Totals {
 }
 
 export function total(ops: readonly Op[]): Totals {
-  const t = {macs: 0, params: 0, otherOps: 0, activations: 0}
+  // Sums in locals, not object fields: MACs outgrow small integers, and a field changing
+  // representation mid-loop sends V8 into a slow path (this is the hot loop of every grid).
+  let macs = 0
+  let params = 0
+  let otherOps = 0
+  let activations = 0
   for (const op of ops) {
     const c = opCost(op)
-    t.macs += c.macs
-    t.params += c.params
-    t.otherOps += c.otherOps
-    t.activations += c.activations
+    macs += c.macs
+    params += c.params
+    otherOps += c.otherOps
+    activations += c.activations
   }
-  return {...t, flops: 2 * t.macs}
+  return {macs, params, otherOps, activations, flops: 2 * macs}
 }
 
 /** Category for the per-op breakdown: convs split by shape, SE convs apart. */

@@ -1,5 +1,6 @@
 /** A user grid file (--grid): JSON, validated with ajv; errors name the file and the field. */
-import {Ajv, type ErrorObject} from 'ajv'
+import {Ajv} from 'ajv'
+import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {DIMS, DTYPES, INPUTS, scaled, variant, type Dim, type Dtype, type InputLayout, type Shape0} from './grid.js'
 
@@ -63,7 +64,7 @@ export function parseGridFile(text: string, source: string): GridFile {
   } catch (error) {
     throw new UserError(`--grid ${source}: not valid JSON (${(error as Error).message})`)
   }
-  if (!validate(raw)) throw new UserError(`--grid ${source}: ${describe(validate.errors?.[0])}`)
+  if (!validate(raw)) throw new UserError(`--grid ${source}: ${describeAjvError(validate.errors?.[0], 'invalid grid')}`)
   const g = raw
   if (!g.dims?.length && !g.models?.length && !g.points?.length) {
     throw new UserError(`--grid ${source}: the grid is empty (give dims, models or points)`)
@@ -86,15 +87,3 @@ export function fileShapes(g: GridFile, source: string): Shape0[] {
   return out
 }
 
-function describe(e: ErrorObject | undefined): string {
-  if (!e) return 'invalid grid'
-  const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)'
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `${field}: unknown field "${(e.params as {additionalProperty: string}).additionalProperty}"`
-    case 'enum':
-      return `${field} must be one of ${(e.params as {allowedValues: unknown[]}).allowedValues.join(', ')}`
-    default:
-      return `${field} ${e.message}`
-  }
-}
