@@ -6,6 +6,7 @@ import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
 import {realClock} from '../sweep/clock.js'
 import {loadEmitter} from '../sweep/emitter.js'
+import {DTYPES, INPUTS} from '../sweep/grid.js'
 import {defaultCacheDir} from '../sweep/model-cache.js'
 import {makeProgress} from '../sweep/progress.js'
 import type {SweepRecord} from '../sweep/record.js'
@@ -42,8 +43,8 @@ MACs = multiply-accumulates (the paper's "FLOPs"). Column names follow timm's be
     models: Flags.string({description: 'comma list of named models, e.g. efficientnet-b0,efficientnet-b7', helpGroup: 'GRID'}),
     grid: Flags.string({description: 'grid file (JSON; see docs/sweep.md)', helpGroup: 'GRID'}),
     batch: Flags.string({description: 'comma list of batch sizes (default 1 on CPU, 1,64 on GPU)', helpGroup: 'GRID'}),
-    dtype: Flags.string({description: 'model precision', options: ['fp32', 'fp16'], helpGroup: 'GRID'}),
-    input: Flags.string({description: 'model input: float32 NCHW, or uint8 NHWC normalised inside the graph', options: ['float32-nchw', 'uint8-nhwc'], helpGroup: 'GRID'}),
+    dtype: Flags.string({description: 'model precision', options: [...DTYPES], helpGroup: 'GRID'}),
+    input: Flags.string({description: 'model input: float32 NCHW, or uint8 NHWC normalised inside the graph', options: [...INPUTS], helpGroup: 'GRID'}),
     runs: Flags.string({description: 'at least this many timed runs per point (default 10 CPU, 50 CUDA)', helpGroup: 'TIMING'}),
     'min-time-ms': Flags.string({description: 'and at least this much timed time per point (default 300 CPU, 1000 CUDA)', helpGroup: 'TIMING'}),
     warmup: Flags.string({description: 'untimed runs after the first (default 3 CPU, 10 CUDA)', helpGroup: 'TIMING'}),
@@ -68,9 +69,13 @@ MACs = multiply-accumulates (the paper's "FLOPs"). Column names follow timm's be
 
     const json = this.jsonEnabled()
     const ac = new AbortController()
+    // 128 + signal number, as a shell reports a process killed by it.
+    const exitCodeOf = (sig: NodeJS.Signals) => (sig === 'SIGINT' ? 130 : 143)
+    let stoppedBy: NodeJS.Signals | undefined
     const onSignal = (sig: NodeJS.Signals) => {
-      if (ac.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143)
+      if (ac.signal.aborted) process.exit(exitCodeOf(sig))
       process.stderr.write(`\neffscale: ${sig}: stopping; results so far are kept in ${out} (again to quit at once)\n`)
+      stoppedBy = sig
       ac.abort()
     }
     process.on('SIGINT', onSignal)
@@ -107,13 +112,14 @@ MACs = multiply-accumulates (the paper's "FLOPs"). Column names follow timm's be
     const records = readRecords(out).records
     const result: SweepResult = {...summary, records}
     this.log(render(result))
-    if (summary.interrupted) process.exitCode = 130
+    if (summary.interrupted) process.exitCode = exitCodeOf(stoppedBy ?? 'SIGINT')
     return result
   }
 }
 
 function render(r: SweepResult): string {
   const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d))
+  const profiled = r.records.some((y) => y.kernel_ms !== null)
   const rows = r.records.map((x) => [
     x.model,
     x.infer_img_size,
@@ -123,10 +129,10 @@ function render(r: SweepResult): string {
     f(x.p90_ms),
     f(x.infer_samples_per_sec, 1),
     (x.macs / 1e9).toFixed(3),
-    ...(r.records.some((y) => y.kernel_ms !== null) ? [f(x.kernel_ms)] : []),
+    ...(profiled ? [f(x.kernel_ms)] : []),
   ])
   const headers = ['model', 'image', 'batch', 'ep', 'p50 ms', 'p90 ms', 'samples/s', 'GMACs']
-  if (r.records.some((y) => y.kernel_ms !== null)) headers.push('kernel ms')
+  if (profiled) headers.push('kernel ms')
   const state = r.interrupted ? 'interrupted' : 'done'
   return [
     renderTable(headers, rows),

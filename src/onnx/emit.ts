@@ -153,7 +153,7 @@ class GraphBuilder {
   readonly initializers: ITensorProto[] = []
   private readonly rng: () => number
   private readonly dt: number
-  private readonly constants = new Map<string, string>()
+  private readonly constants = new Set<string>()
   private readonly scratch = new Float32Array(4096)
 
   constructor(private readonly opts: EmitOptions) {
@@ -194,11 +194,10 @@ class GraphBuilder {
 
   /** A small Constant node in the model dtype, shared by name. */
   constant(name: string, dims: number[], values: number[]): string {
-    const existing = this.constants.get(name)
-    if (existing) return existing
+    if (this.constants.has(name)) return name
     const tensor = {name, dims, dataType: this.dt, rawData: floatRaw(values, this.dt)}
     this.node('Constant', [], [name], name, [{name: 'value', type: AttrType.TENSOR, t: tensor}])
-    this.constants.set(name, name)
+    this.constants.add(name)
     return name
   }
 

@@ -92,12 +92,14 @@ function windowOut(x: number[], kernel: number[], a: Attrs, ceilMode = false): n
   })
 }
 
+const isInt = (dt: number) => dt !== DT.FLOAT && dt !== DT.DOUBLE && dt !== DT.FLOAT16 && dt !== DT.BFLOAT16
+
 const unary = (perElement: number): Rule => ({inputs}) => {
   const x = need(inputs[0], 'input')
   return {outputs: [like(x)], otherOps: perElement * numel(x.shape)}
 }
 
-const binary = (f: (a: number, b: number) => number): Rule => ({inputs}) => {
+const binary = (f: (a: number, b: number, integer: boolean) => number): Rule => ({inputs}) => {
   const a = need(inputs[0], 'A')
   const b = need(inputs[1], 'B')
   const shape = broadcast(a.shape, b.shape)
@@ -107,12 +109,11 @@ const binary = (f: (a: number, b: number) => number): Rule => ({inputs}) => {
     if (!a.data || !b.data) return undefined
     if (a.data.length !== n && a.data.length !== 1) return undefined
     if (b.data.length !== n && b.data.length !== 1) return undefined
-    return Array.from({length: n}, (_, i) => f(a.data![a.data!.length === 1 ? 0 : i], b.data![b.data!.length === 1 ? 0 : i]))
+    const integer = isInt(a.dtype)
+    return Array.from({length: n}, (_, i) => f(a.data![a.data!.length === 1 ? 0 : i], b.data![b.data!.length === 1 ? 0 : i], integer))
   })
   return {outputs: [out], otherOps: n}
 }
-
-const isInt = (dt: number) => dt !== DT.FLOAT && dt !== DT.DOUBLE && dt !== DT.FLOAT16 && dt !== DT.BFLOAT16
 
 /** Axes given as an attribute (older opsets) or as input `index` (newer). */
 function axesOf(n: NodeIn, index: number): number[] | undefined {
@@ -204,7 +205,8 @@ export const RULES: Record<OnnxOpType, Rule> = {
   Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),
-  Div: binary((a, b) => (Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b)),
+  // Integer tensors divide with truncation (as ORT does); float tensors holding whole numbers do not.
+  Div: binary((a, b, integer) => (integer ? Math.trunc(a / b) : a / b)),
   GlobalAveragePool: globalPool,
   GlobalMaxPool: globalPool,
   AveragePool: pool,
@@ -327,7 +329,8 @@ export const RULES: Record<OnnxOpType, Rule> = {
         shape[a] = Math.max(0, Math.ceil((e - s) / step))
         ranges[a] = [s, e, step]
       } else {
-        const s = Math.min(d - 1, Math.max(-1, norm(starts[i])))
+        // The spec clamps starts to [0, d − 1] but ends to [−1, d − 1] (−1: down to index 0 included).
+        const s = Math.min(d - 1, Math.max(0, norm(starts[i])))
         const e = Math.min(d - 1, Math.max(-1, norm(ends[i])))
         shape[a] = Math.max(0, Math.ceil((s - e) / -step))
         ranges[a] = [s, e, step]

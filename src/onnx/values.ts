@@ -3,7 +3,7 @@
  * Only small integer/float tensors keep their values (for Reshape targets built by
  * Shape → Gather → Unsqueeze → Concat chains); weights are never copied or read.
  */
-import {AttrType, DT, num, type IAttributeProto, type INodeProto, type ITensorProto, type LongLike} from './proto.js'
+import {AttrType, DT, num, onnx, type IAttributeProto, type INodeProto, type ITensorProto, type LongLike} from './proto.js'
 
 export interface Value {
   shape: number[]
@@ -46,7 +46,7 @@ export function tensorValue(t: ITensorProto): Value {
 }
 
 function tensorData(t: ITensorProto, n: number, dtype: number): number[] | undefined {
-  if (t.dataLocation === 1) return undefined // external
+  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return undefined
   const raw = t.rawData
   if (raw && raw.length > 0) {
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
@@ -67,16 +67,20 @@ function tensorData(t: ITensorProto, n: number, dtype: number): number[] | undef
     }[dtype]
     return read ? Array.from({length: n}, (_, i) => read(i)) : undefined
   }
-  const typed =
-    dtype === DT.INT64 || dtype === DT.UINT64
-      ? t.int64Data ?? t.uint64Data
-      : dtype === DT.FLOAT
-        ? t.floatData
-        : dtype === DT.DOUBLE
-          ? t.doubleData
-          : dtype === DT.FLOAT16 || dtype === DT.BFLOAT16
-            ? undefined
-            : t.int32Data
+  // The typed field each data type is stored in (onnx.proto); half floats are bit patterns, not folded.
+  const typed = {
+    [DT.FLOAT]: t.floatData,
+    [DT.DOUBLE]: t.doubleData,
+    [DT.INT64]: t.int64Data,
+    [DT.UINT64]: t.uint64Data,
+    [DT.UINT32]: t.uint64Data,
+    [DT.INT32]: t.int32Data,
+    [DT.INT16]: t.int32Data,
+    [DT.INT8]: t.int32Data,
+    [DT.UINT16]: t.int32Data,
+    [DT.UINT8]: t.int32Data,
+    [DT.BOOL]: t.int32Data,
+  }[dtype]
   if (!typed || typed.length !== n) return n === 0 ? [] : undefined
   return (typed as LongLike[]).map(num)
 }

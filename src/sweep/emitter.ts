@@ -1,6 +1,6 @@
-/** The real ONNX emitter (src/onnx/emit.ts), loaded on first use, with its code identity. */
-import type {Emit} from './model-cache.js'
-import {fileId} from './model-cache.js'
+/** The real ONNX emitter (src/onnx/emit.ts) with its code identity; tests inject a stand-in. */
+import {emitModel} from '../onnx/emit.js'
+import {fileId, type Emit} from './model-cache.js'
 
 export interface Emitter {
   emit: Emit
@@ -9,7 +9,6 @@ export interface Emitter {
 }
 
 export async function loadEmitter(): Promise<Emitter> {
-  const mod = await import('../onnx/emit.js')
   const id = ['../onnx/emit.js', '../onnx/half.js', '../onnx/proto.js'].map((f) => fileId(new URL(f, import.meta.url))).join('-')
-  return {emit: mod.emitModel, id}
+  return {emit: emitModel, id}
 }

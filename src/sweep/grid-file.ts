@@ -74,16 +74,17 @@ export function parseGridFile(text: string, source: string): GridFile {
 
 /** Shapes of the file's explicit points and models (dims are expanded by buildGrid). */
 export function fileShapes(g: GridFile, source: string): Shape0[] {
-  const out: Shape0[] = (g.models ?? []).map(variant)
-  for (const [i, p] of (g.points ?? []).entries()) {
+  const at = <T>(field: string, f: () => T): T => {
     try {
-      const {grid = 'custom', base = g.base ?? 'efficientnet-b0', ...m} = p
-      out.push(scaled(grid, base, m))
+      return f()
     } catch (error) {
-      if (error instanceof UserError) throw new UserError(`--grid ${source}: points.${i}: ${error.message}`)
+      if (error instanceof UserError) throw new UserError(`--grid ${source}: ${field}: ${error.message}`)
       throw error
     }
   }
-  return out
+  return [
+    ...(g.models ?? []).map((name, i) => at(`models.${i}`, () => variant(name))),
+    ...(g.points ?? []).map(({grid = 'custom', base = g.base ?? 'efficientnet-b0', ...m}, i) => at(`points.${i}`, () => scaled(grid, base, m))),
+  ]
 }
 

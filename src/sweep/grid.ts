@@ -9,10 +9,12 @@ import {baseByName, pointLabel, resolveTarget} from '../arch/target.js'
 import {PAPER_COEFFICIENTS} from '../arch/point.js'
 import {PAPER_FAMILY} from '../arch/variants.js'
 import {UserError} from '../errors.js'
+import {EMIT_DTYPES, EMIT_INPUTS} from '../onnx/emit.js'
 
-export const DTYPES = ['fp32', 'fp16'] as const
+/** What the emitter can build (emit.ts owns the lists). */
+export const DTYPES = EMIT_DTYPES
 export type Dtype = (typeof DTYPES)[number]
-export const INPUTS = ['float32-nchw', 'uint8-nhwc'] as const
+export const INPUTS = EMIT_INPUTS
 export type InputLayout = (typeof INPUTS)[number]
 export const DIMS = ['width', 'depth', 'resolution', 'figure4', 'compound'] as const
 export type Dim = (typeof DIMS)[number]

@@ -39,12 +39,21 @@ export function effscaleVersion(): string {
   }
 }
 
-/** GPU name from nvidia-smi, if present (device id picks the row). */
+/**
+ * nvidia-smi's id of CUDA device `deviceId`: CUDA numbers only the devices in
+ * CUDA_VISIBLE_DEVICES (indices or UUIDs, as Slurm and CI runners set it), nvidia-smi all of them.
+ */
+export function nvidiaSmiId(deviceId: number, visible: string | undefined): string {
+  const ids = visible?.split(',').map((s) => s.trim()) ?? []
+  return ids[deviceId] || String(deviceId)
+}
+
+/** GPU name from nvidia-smi, if present. */
 export function gpuName(deviceId: number): string | undefined {
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore']})
-    const rows = out.split('\n').map((l) => l.trim()).filter(Boolean)
-    return rows[deviceId] ?? rows[0]
+    const id = nvidiaSmiId(deviceId, process.env.CUDA_VISIBLE_DEVICES)
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader', '-i', id], {encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore']})
+    return out.split('\n').map((l) => l.trim()).find(Boolean)
   } catch {
     return undefined
   }

@@ -8,13 +8,7 @@ import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'no
 import os from 'node:os'
 import path from 'node:path'
 import type {Lowered} from '../arch/ops.js'
-
-export interface EmitOptions {
-  batch: number | 'dynamic'
-  dtype: 'fp32' | 'fp16'
-  input: 'float32-nchw' | 'uint8-nhwc'
-  seed: number
-}
+import type {EmitOptions} from '../onnx/emit.js'
 
 export type Emit = (net: Lowered, opts: EmitOptions) => Uint8Array
 

@@ -64,6 +64,8 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
   // A fixed grid is checked before anything touches the disk or the device.
   const fixed = typeof o.grid === 'function' ? undefined : buildGrid(o.grid)
   ensureWritableDir(o.out)
+  // An unwritable cache would fail every point, and --resume never retries failed points.
+  ensureWritableDir(o.cacheDir, '--cache')
   const decision = await chooseEp(d.factory, o.ep, o.deviceId, probeModel())
   if (decision.fallback) d.warn(decision.fallback)
   const ep = decision.ep
@@ -71,13 +73,14 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
   const points = o.shard ? shardPoints(grid.points, o.shard) : grid.points
   const timing = typeof o.timing === 'function' ? o.timing(ep) : o.timing
 
-  const prior = checkPrior(o, grid)
-  if (prior.length) repairJsonl(o.out)
+  const prior = checkPrior(o, grid, ep)
+  // Even with no whole record, a partial line must go before the first append.
+  if (o.resume) repairJsonl(o.out)
   const done = new Map(prior.map((r) => [r.key, r]))
   const reuse = new Map<string, SweepRecord>()
   for (const p of points) {
     const r = done.get(p.key)
-    if (r?.status === 'ok' && r.ep === ep) reuse.set(measureKey(p), r)
+    if (r?.status === 'ok') reuse.set(measureKey(p), r)
   }
 
   const now = d.now ?? (() => new Date())
@@ -164,8 +167,8 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
   }
 }
 
-/** Records already in --out; refuses to mix grids or to overwrite without --resume. */
-function checkPrior(o: SweepOptions, grid: Grid): SweepRecord[] {
+/** Records already in --out; refuses to mix grids or EPs, or to overwrite without --resume. */
+function checkPrior(o: SweepOptions, grid: Grid, ep: Ep): SweepRecord[] {
   const {records, truncated} = readRecords(o.out)
   const old = readRunJson<RunMeta>(o.out)
   if (!o.resume) {
@@ -182,6 +185,11 @@ function checkPrior(o: SweepOptions, grid: Grid): SweepRecord[] {
   const keys = new Set(grid.points.map((p) => p.key))
   const stray = records.find((r) => !keys.has(r.key))
   if (stray) throw new UserError(`--resume: ${o.out} holds point "${stray.key}" that is not in this grid; use another --out`)
+  // run.json names one EP for the directory; latencies from two EPs would be charted as one sweep.
+  const otherEp = records.find((r) => r.ep !== ep)
+  if (otherEp) {
+    throw new UserError(`--resume: ${o.out} was measured on ${otherEp.ep}, this run got ${ep}; give --ep ${otherEp.ep} (or use another --out)`)
+  }
   return records
 }
 

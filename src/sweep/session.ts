@@ -49,6 +49,7 @@ export const ortFactory: SessionFactory = async (req) => {
     logSeverityLevel: 3,
     ...(req.profilePrefix ? {enableProfiling: true, profileFilePrefix: req.profilePrefix} : {}),
   }
+  // Two calls because create's overloads take a path or bytes, not the union of both.
   const s =
     typeof req.model === 'string' ? await ort.InferenceSession.create(req.model, opts) : await ort.InferenceSession.create(req.model, opts)
   const meta = s.inputMetadata[0]
@@ -94,7 +95,10 @@ export async function chooseEp(factory: SessionFactory, want: EpChoice, deviceId
   }
 }
 
-/** One input tensor matching the session's declared input, filled deterministically. */
+/**
+ * One input tensor matching the session's declared input, filled deterministically. Emitted
+ * models take float32 or uint8 whatever their dtype (emit.ts casts inside the graph).
+ */
 export function makeInput(meta: InputMeta, seed: number): ort.Tensor {
   const n = meta.shape.reduce((a, b) => a * b, 1)
   let x = seed >>> 0 || 1
@@ -110,12 +114,6 @@ export function makeInput(meta: InputMeta, seed: number): ort.Tensor {
       const a = new Uint8Array(n)
       for (let i = 0; i < n; i++) a[i] = Math.floor(next() * 256)
       return new ort.Tensor('uint8', a, meta.shape)
-    }
-    case 'float16': {
-      // Half floats in [0.5, 1): exponent 0x3800 plus random mantissa bits.
-      const a = new Uint16Array(n)
-      for (let i = 0; i < n; i++) a[i] = 0x3800 | Math.floor(next() * 1024)
-      return new ort.Tensor('float16', a, meta.shape)
     }
     case 'float32': {
       const a = new Float32Array(n)

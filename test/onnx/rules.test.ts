@@ -8,6 +8,8 @@ import assert from 'node:assert/strict'
 import * as ort from 'onnxruntime-node'
 import {AttrType, DT, onnx, type IAttributeProto, type ITensorProto} from '../../src/onnx/proto.js'
 import {profileOnnxBytes} from '../../src/onnx/profile.js'
+import {RULES} from '../../src/onnx/rules.js'
+import {Attrs, tensorValue} from '../../src/onnx/values.js'
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1)
 const ints = (name: string, v: number[]): IAttributeProto => ({name, type: AttrType.INTS, ints: v})
@@ -48,6 +50,8 @@ const CASES: Case[] = [
   {title: 'Gemm: transA', op: 'Gemm', inputs: [[7, 3]], inits: [f32('b', [7, 5])], extra: ['b'], attrs: [int('transA', 1)], macs: () => 3 * 5 * 7},
   {title: 'Slice: negative start, step 2 and −1', op: 'Slice', inputs: [[1, 8, 10, 10]],
     inits: [i64('starts', [-7, 9, 1]), i64('ends', [100, 0, -1]), i64('axes', [1, 2, 3]), i64('steps', [2, -1, 3])], extra: ['starts', 'ends', 'axes', 'steps']},
+  {title: 'Slice: negative steps, starts and ends below the range (starts clamp to 0, ends to −1)', op: 'Slice', inputs: [[1, 8, 10, 10]],
+    inits: [i64('starts', [-100, -1]), i64('ends', [-200, -200]), i64('axes', [2, 3]), i64('steps', [-1, -2])], extra: ['starts', 'ends', 'axes', 'steps']},
   {title: 'Pad: pads input', op: 'Pad', inputs: [[1, 2, 5, 5]], inits: [i64('pads', [0, 0, 1, 2, 0, 1, 3, 0])], extra: ['pads']},
   {title: 'Squeeze: axes input', op: 'Squeeze', inputs: [[1, 3, 1, 1]], inits: [i64('axes', [2, -1])], extra: ['axes']},
   {title: 'Unsqueeze: negative axes', op: 'Unsqueeze', inputs: [[3, 4]], inits: [i64('axes', [0, -1])], extra: ['axes']},
@@ -80,3 +84,16 @@ for (const c of CASES) {
     assert.equal(p.macs, c.macs ? c.macs(dims) : 0)
   })
 }
+
+test('folding: Div truncates integer tensors only; typed data fields per data type', () => {
+  const div = (dtype: number, a: number, b: number) =>
+    RULES.Div({opType: 'Div', inputs: [{shape: [], dtype, data: [a]}, {shape: [], dtype, data: [b]}], attrs: new Attrs({}), opset: 17}).outputs[0].data
+  assert.deepEqual(div(DT.FLOAT, 6, 4), [1.5])
+  assert.deepEqual(div(DT.INT64, 6, 4), [1])
+  assert.deepEqual(div(DT.INT64, -7, 2), [-3])
+  // onnx.proto: UINT32 and UINT64 live in uint64_data, small ints in int32_data.
+  assert.deepEqual(tensorValue(onnx.TensorProto.decode(onnx.TensorProto.encode({dims: [2], dataType: DT.UINT64, uint64Data: [3, 5]}).finish())).data, [3, 5])
+  assert.deepEqual(tensorValue({dims: [2], dataType: DT.UINT32, uint64Data: [7, 9]}).data, [7, 9])
+  assert.deepEqual(tensorValue({dims: [3], dataType: DT.UINT8, int32Data: [1, 2, 255]}).data, [1, 2, 255])
+  assert.equal(tensorValue({dims: [1], dataType: DT.FLOAT16, int32Data: [0x3c00]}).data, undefined)
+})

@@ -45,6 +45,9 @@ describe('sweep grids', () => {
     assert.equal(gpu.points.length, (6 + 6 + 7 + 8) * 2)
     const cpu = buildGrid(cpuDefault())
     assert.ok(cpu.points.length <= 25 && cpu.points.every((p) => p.batch === 1 && p.imageSize <= 320))
+    // docs/sweep.md: 54 and 21 points.
+    assert.equal(gpu.points.length, 54)
+    assert.equal(cpu.points.length, 5 + 6 + 7 + 3)
   })
 
   it('shards partition the grid: union = full grid, no overlap, deterministic', () => {
@@ -85,6 +88,7 @@ describe('grid files', () => {
     assert.throws(() => parseGridFile('{"batch": [0], "models": ["efficientnet-b0"]}', 'g.json'), userError(/batch\.0 must be >= 1/))
     assert.throws(() => parseGridFile('{"colour": 1}', 'g.json'), userError(/unknown field "colour"/))
     assert.throws(() => parseGridFile('{"dtype": "int4", "models": ["efficientnet-b0"]}', 'g.json'), userError(/dtype must be one of fp32, fp16/))
+    assert.throws(() => fileShapes(parseGridFile('{"models": ["efficientnet-b0", "efficientnet-b12"]}', 'g.json'), 'g.json'), userError(/^--grid g\.json: models\.1: unknown model "efficientnet-b12"/))
     const tooSmall = parseGridFile('{"points": [{"imageSize": 8}]}', 'g.json')
     assert.throws(() => fileShapes(tooSmall, 'g.json'), userError(/^--grid g\.json: points\.0: image size 8 px is too small/))
   })

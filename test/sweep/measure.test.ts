@@ -31,6 +31,10 @@ describe('timing with an injected clock', () => {
     const t = await timeRuns(async () => undefined, {warmup: 0, runs: 2, minTimeMs: 100}, clock)
     assert.ok(t.samples.length > 2)
     assert.ok(t.samples.every((s) => s === 5))
+    // Timed time starts at the read before the first timed run (15) and each run ends 10 ms later: 10 runs reach 100 ms.
+    assert.equal(t.samples.length, 10)
+    const capped = await timeRuns(async () => undefined, {warmup: 0, runs: 2, minTimeMs: 1e9, maxRuns: 7}, clock)
+    assert.equal(capped.samples.length, 7)
   })
 
   it('stops at the signal and says so', async () => {
@@ -38,6 +42,13 @@ describe('timing with an injected clock', () => {
     let n = 0
     const t = await timeRuns(async () => void (++n === 5 && ac.abort()), {warmup: 0, runs: 1000, minTimeMs: 0}, () => 0, ac.signal)
     assert.equal(t.aborted, true)
+    // The first run is not a sample; the run that saw the signal is the last one.
+    assert.equal(n, 5)
+    assert.equal(t.samples.length, 4)
+    const inWarmup = new AbortController()
+    let m = 0
+    const w = await timeRuns(async () => void (++m === 2 && inWarmup.abort()), {warmup: 10, runs: 1, minTimeMs: 0}, () => 0, inWarmup.signal)
+    assert.deepEqual([w.aborted, w.samples.length, m], [true, 0, 2])
   })
 
   it('exact percentiles, mean and stdev (linear interpolation)', () => {

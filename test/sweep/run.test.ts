@@ -8,6 +8,7 @@ import {mergeSweeps} from '../../src/sweep/merge.js'
 import type {RunMeta} from '../../src/sweep/meta.js'
 import {RECORD_COLUMNS} from '../../src/sweep/record.js'
 import {runSweep} from '../../src/sweep/run.js'
+import {nvidiaSmiId} from '../../src/sweep/meta.js'
 import {chooseEp} from '../../src/sweep/session.js'
 import {readRecords} from '../../src/sweep/store.js'
 import {deps, fakeFactory, options, tmpDir} from './helpers.js'
@@ -45,6 +46,12 @@ describe('execution provider', () => {
     assert.equal(s2.ep, 'cuda')
     assert.ok(gpu.requests.every((r) => r.ep === 'cuda' && r.deviceId === 3))
     assert.ok(readRecords(out2).records.every((r) => r.ep === 'cuda'))
+  })
+  it('the GPU named in run.json is CUDA device N among CUDA_VISIBLE_DEVICES, not row N of nvidia-smi', () => {
+    assert.equal(nvidiaSmiId(1, undefined), '1')
+    assert.equal(nvidiaSmiId(1, '2,3'), '3')
+    assert.equal(nvidiaSmiId(0, 'GPU-8f2a, GPU-11c0'), 'GPU-8f2a')
+    assert.equal(nvidiaSmiId(0, ''), '0')
   })
   it('embedded default grid follows the EP that loaded', async () => {
     const picked: string[] = []
@@ -107,6 +114,57 @@ describe('sweep records and durability', () => {
     await assert.rejects(runSweep(other, deps()), userError(/^--resume: .* holds a sweep of grid \w+ \(24 points\), this command describes grid \w+ \(1 points\); use another --out$/))
   })
 
+  it('--resume after a kill -9 during the very first record: the partial line is cut, not appended to', async () => {
+    const out = tmpDir('resume0')
+    await runSweep(options(out, {grid: {models: ['efficientnet-b0'], batches: [1], dtype: 'fp32', input: 'float32-nchw'}}), deps())
+    const file = path.join(out, 'results.jsonl')
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40))
+    const s = await runSweep(options(out, {resume: true, grid: {models: ['efficientnet-b0'], batches: [1], dtype: 'fp32', input: 'float32-nchw'}}), deps())
+    assert.equal(s.skipped, 0)
+    assert.equal(s.measured, 1)
+    const after = readRecords(out)
+    assert.equal(after.truncated, false)
+    assert.equal(after.records.length, 1)
+    assert.equal(readFileSync(file, 'utf8').split('\n').length, 2)
+  })
+
+  it('--resume on records of another EP is refused: run.json names one EP per directory', async () => {
+    const out = tmpDir('resume-ep')
+    const ac = new AbortController()
+    const progress = {start() {}, point() {}, stop() {}, finished: () => ac.abort()}
+    await runSweep(options(out, {ep: 'auto'}), deps({progress, signal: ac.signal}))
+    assert.ok(readRecords(out).records.every((r) => r.ep === 'cuda'))
+    const fellBack = deps({factory: fakeFactory({cudaError: 'no driver'})})
+    await assert.rejects(runSweep(options(out, {ep: 'auto', resume: true}), fellBack), userError(/^--resume: .* was measured on cuda, this run got cpu; give --ep cuda/))
+    assert.equal(keys(out).length, 1)
+  })
+
+  it('Ctrl-C while a point is timed: that point is dropped, the rest is written and run.json says incomplete', async () => {
+    const out = tmpDir('midpoint')
+    const ac = new AbortController()
+    let runs = 0
+    const base = fakeFactory()
+    const factory = async (req: Parameters<typeof base>[0]) => {
+      const s = await base(req)
+      return {...s, run: async () => void (++runs === 12 && ac.abort())}
+    }
+    const s = await runSweep(options(out), deps({factory, signal: ac.signal}))
+    assert.equal(s.interrupted, true)
+    // 1 first + 1 warm-up + 3 timed runs per point: run 12 is inside the third point.
+    assert.equal(s.measured, 2)
+    assert.equal(keys(out).length, 2)
+    assert.equal(readFileSync(path.join(out, 'results.csv'), 'utf8').trim().split('\n').length, 3)
+    const meta = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')) as RunMeta
+    assert.equal(meta.complete, false)
+    assert.notEqual(meta.finished_at, null)
+  })
+
+  it('unwritable --cache → UserError naming it, before any point fails', async () => {
+    const parent = tmpDir('cache')
+    writeFileSync(path.join(parent, 'file'), '')
+    await assert.rejects(runSweep(options(path.join(parent, 'out'), {cacheDir: path.join(parent, 'file', 'c')}), deps()), userError(/^--cache .*: not a writable directory/))
+  })
+
   it('unwritable --out → UserError naming it', async () => {
     const parent = tmpDir('ro')
     const file = path.join(parent, 'file')
@@ -146,5 +204,21 @@ describe('shards and merge', () => {
     await runSweep(options(other, {grid: {models: ['efficientnet-b0'], batches: [1], dtype: 'fp32', input: 'float32-nchw'}}), deps())
     assert.throws(() => mergeSweeps([shards[0].dir, other], path.join(tmpDir('mix'), 'o')), userError(/^sweep merge: .* is grid \w+, .* is grid \w+; merge only shards of one grid$/))
     assert.throws(() => mergeSweeps([tmpDir('empty')], path.join(tmpDir('e'), 'o')), userError(/not a sweep directory/))
+    assert.throws(() => mergeSweeps([], path.join(tmpDir('none'), 'o')), userError(/^sweep merge: give at least one sweep directory$/))
+    assert.throws(() => mergeSweeps([shards[0].dir, shards[1].dir], shards[1].dir), userError(/is one of the inputs/))
+    assert.throws(() => mergeSweeps([shards[0].dir], merged), userError(/already holds sweep results/))
+  })
+
+  it('merge of some shards: the records there are kept in grid order, the rest reported missing', async () => {
+    const dirs = [1, 3].map((k) => tmpDir(`part${k}`))
+    await Promise.all(dirs.map((dir, i) => runSweep(options(dir, {shard: {k: [1, 3][i], n: 3}}), deps())))
+    const out = path.join(tmpDir('partial'), 'out')
+    const m = mergeSweeps(dirs, out)
+    assert.equal(m.records, 16)
+    assert.equal(m.missing, 8)
+    assert.equal(m.complete, false)
+    const grid = buildGrid(options(out).grid as GridSpec).points.map((p) => p.key)
+    assert.deepEqual(keys(out), grid.filter((_, i) => i % 3 !== 1))
+    assert.equal(JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')).complete, false)
   })
 })
