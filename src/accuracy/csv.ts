@@ -47,7 +47,9 @@ const POINT_HELP = 'needs base or model, and top1; optional depth, width, resolu
 export function parseAccuracyCsv(text: string, source: string): AccuracyData {
   const records = readCsv(text, source)
   const columns = new Set(records.columns)
-  const format: AccuracyFormat = columns.has('img_size') && columns.has('model') ? 'timm' : 'points'
+  // timm's files have no base column; a points file that spells image_size "img_size" (which
+  // pointsRow accepts) must not lose its base and multipliers to the timm reader.
+  const format: AccuracyFormat = columns.has('img_size') && columns.has('model') && !columns.has('base') ? 'timm' : 'points'
   const missing = [
     !columns.has('base') && !columns.has('model') && 'base or model',
     !columns.has('top1') && 'top1',

@@ -9,6 +9,7 @@ import {UserError} from '../errors.js'
 import {CONVENTION} from '../flops/index.js'
 import {baseFromFlags, writeCsv} from '../search/io.js'
 import {joinMeasurements, readSweepRecords} from '../search/measured.js'
+import {DTYPES} from '../sweep/grid.js'
 import type {SweepRecord} from '../sweep/record.js'
 import {
   costCandidates,
@@ -19,8 +20,6 @@ import {
   type Objective,
   type RankedCandidate,
 } from '../search/search.js'
-
-const DTYPES: ReadonlyArray<SweepRecord['dtype']> = ['fp32', 'fp16']
 
 export interface SearchResult {
   convention: typeof CONVENTION

@@ -94,13 +94,15 @@ export function joinAccuracyLatency(acc: AccuracyPoint[], sweep: PlotRow[]): Plo
 
 /**
  * Speed-up of every run against the first, per point. Points match on grid, base, multipliers,
- * image size and batch (not on the sweep's key, which names the dtype and input); dtype and input layout count only when they vary within the runs
- * (so fp32-vs-fp16 runs still match, while a run holding both compares like with like).
+ * image size and batch (not on the sweep's key, which names the dtype and input). Dtype and
+ * input layout join the match only when some run holds more than one of them: an fp32 run and
+ * an fp16 run still match point for point, but a run holding both compares fp16 with fp16
+ * instead of pairing each of its records with the other run's one.
  */
 export function compareRuns(sweep: PlotRow[], labels: string[]): PlotRow[] {
   if (labels.length < 2) return []
-  const within = (f: string) => labels.every((l) => new Set(sweep.filter((r) => r.run === l).map((r) => r[f])).size > 1)
-  const extra = ['dtype', 'input'].filter(within)
+  const variesInARun = (f: string) => labels.some((l) => new Set(sweep.filter((r) => r.run === l).map((r) => r[f])).size > 1)
+  const extra = ['dtype', 'input'].filter(variesInARun)
   const withMatch: PlotRow[] = sweep.map((r) => ({...r, match: [r.grid, r.key, `b${r.batch}`, ...extra.map((f) => r[f])].join('|')}))
   const base = from(withMatch.filter((r) => r.run === labels[0])).select('match', 'grid', 'model', 'batch', 'imageSize', 'macsB', 'p50Ms', 'run', 'dtype')
     .rename({p50Ms: 'baselineMs', run: 'baseline', dtype: 'baselineDtype'})

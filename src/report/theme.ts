@@ -38,6 +38,16 @@ export function frame(title: string, subtitle: string | string[], rows: PlotRow[
   } satisfies Partial<TopLevelSpec>
 }
 
+/**
+ * Facets of the sweep charts: a column per batch size (latency is per batch, so two batch sizes
+ * never share a panel) and, given several runs, a row per run in the order they were given.
+ */
+export function batchFacet(runs: string[] = []) {
+  const column = {field: 'batch', type: 'ordinal', title: 'batch size', sort: 'ascending'} as const
+  const row = {field: 'run', type: 'nominal', title: null, sort: runs} as const
+  return runs.length > 1 ? {column, row} : {column}
+}
+
 /** Billions / millions, rounded for display and stable in golden files. */
 export const billions = (n: number): number => round(n / 1e9, 4)
 export const millions = (n: number): number => round(n / 1e6, 3)

@@ -5,6 +5,7 @@
  */
 import {existsSync} from 'node:fs'
 import path from 'node:path'
+import {pointKey} from '../accuracy/models.js'
 import type {AccuracyPoint} from '../accuracy/resolve.js'
 import type {Point} from '../arch/spec.js'
 import {UserError} from '../errors.js'
@@ -12,8 +13,8 @@ import type {SweepRecord} from '../sweep/record.js'
 import {readSweepDir, RESULTS_FILE} from '../sweep/results.js'
 import type {CostedCandidate, Measured} from './search.js'
 
-const keyOf = (base: string, p: Pick<Point, 'depth' | 'width' | 'imageSize'>) =>
-  `${base}|${p.depth.toFixed(6)}|${p.width.toFixed(6)}|${p.imageSize}`
+/** The report's join key: sweep records store multipliers to 4 decimals, so match at that precision. */
+const keyOf = (base: string, p: Pick<Point, 'depth' | 'width' | 'imageSize'>) => pointKey(base, p.depth, p.width, p.imageSize)
 
 export interface MeasuredJoin {
   measured: Measured[]

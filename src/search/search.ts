@@ -8,7 +8,7 @@ import {PAPER_COEFFICIENTS, resolvePoint} from '../arch/point.js'
 import type {BaseSpec, Point} from '../arch/spec.js'
 import {UserError} from '../errors.js'
 import {costTotals} from '../flops/index.js'
-import {idealRatio, type Coefficients} from './coefficients.js'
+import type {Coefficients} from './coefficients.js'
 
 export const OBJECTIVES = ['mnas', 'accuracy', 'latency'] as const
 export type Objective = (typeof OBJECTIVES)[number]

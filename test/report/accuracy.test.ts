@@ -30,6 +30,12 @@ test('points CSV: a model name alone maps to the known variant', () => {
   assert.deepEqual(d.unknown.map((u) => u.name), ['vit_base'])
 })
 
+test('a points CSV that spells image_size "img_size" keeps its base and multipliers', () => {
+  const d = parseAccuracyCsv('model,base,depth,width,img_size,top1\nmine,efficientnet-b0,1.4,1.2,291,81.1\n', 'x.csv')
+  assert.equal(d.format, 'points')
+  assert.deepEqual(d.rows.map((r) => [r.name, r.base, r.depth, r.width, r.imageSize]), [['mine', 'efficientnet-b0', 1.4, 1.2, 291]])
+})
+
 test('timm CSV: names mapped, evaluated image size and param_count kept, the rest reported', () => {
   const csv = [
     'model,img_size,top1,top1_err,top5,top5_err,param_count,crop_pct,interpolation',

@@ -37,6 +37,13 @@ test('fit on B0–B7: monotone saturating curve, interior LOO error within 0.5 p
   assert.equal(interior.length, 6)
   for (const l of interior) assert.ok(Math.abs(l.error) <= 0.5, `LOO at ${l.macs}: ${l.error}`)
   for (const [i, r] of f.residuals.entries()) assert.ok(Math.abs(pts[i].top1 - f.predict(pts[i].macs) - r) < 1e-12)
+  // Leave-one-out means it: each prediction comes from a fit that never saw the point.
+  for (const [i, l] of f.loo!.entries()) {
+    const without = fitScalingLaw(pts.filter((_, j) => j !== i))
+    assert.ok(Math.abs(l.predicted - without.predict(l.macs)) < 1e-9, `LOO ${i}: ${l.predicted} vs ${without.predict(l.macs)}`)
+    assert.ok(Math.abs(l.error - (l.top1 - l.predicted)) < 1e-12)
+  }
+  assert.ok(f.loo!.some((l, i) => Math.abs(l.predicted - f.predict(pts[i].macs)) > 1e-3), 'LOO predictions differ from the full fit')
 })
 
 test('the fit is the least-squares optimum (checked against a dense scan over c)', () => {

@@ -1,7 +1,7 @@
 /** Accuracy vs measured latency, for the sweep points whose accuracy is known (paper or user CSV). */
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, PlotRow} from '../chart.js'
-import {frame, TITLE} from '../theme.js'
+import {batchFacet, frame, TITLE} from '../theme.js'
 
 const MAX_USER_LABELS = 12
 
@@ -12,10 +12,7 @@ export function accuracyLatencyChart(rows: PlotRow[], runs: string[]): Chart {
   const y = {field: 'top1', type: 'quantitative', title: TITLE.top1, scale: {zero: false, padding: 10}} as const
   const spec: TopLevelSpec = {
     ...frame(title, [`Sweep points whose accuracy is known, joined on base, multipliers and image size. Runs: ${runs.join(', ')}.`], rows),
-    facet: {
-      column: {field: 'batch', type: 'ordinal', title: 'batch size', sort: 'ascending'},
-      ...(runs.length > 1 ? {row: {field: 'run', type: 'nominal', title: null, sort: runs}} : {}),
-    },
+    facet: batchFacet(runs),
     spec: {
       width: 300,
       height: 240,

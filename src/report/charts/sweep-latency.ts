@@ -5,7 +5,7 @@
  */
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, PlotRow} from '../chart.js'
-import {frame, TITLE} from '../theme.js'
+import {batchFacet, frame, TITLE} from '../theme.js'
 
 export type SweepMetric = 'latency' | 'throughput'
 
@@ -16,10 +16,7 @@ export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric)
   const y = {field, type: 'quantitative', title: TITLE[metric], scale: {type: 'log', nice: false, padding: 12}} as const
   const spec: TopLevelSpec = {
     ...frame(title, [`Sweep ${runs.join(', ')}: median per batch, log-log. One line per scaling grid; a steeper line means more ${metric === 'latency' ? 'latency' : 'throughput lost'} per extra MAC.`, 'MACs per image (multiply-accumulates); FLOPs = 2 × MACs.'], rows),
-    facet: {
-      column: {field: 'batch', type: 'ordinal', title: 'batch size', sort: 'ascending'},
-      ...(runs.length > 1 ? {row: {field: 'run', type: 'nominal', title: null, sort: runs}} : {}),
-    },
+    facet: batchFacet(runs),
     spec: {
       width: 300,
       height: 240,

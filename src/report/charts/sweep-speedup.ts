@@ -1,14 +1,14 @@
 /** Several sweeps side by side: the speed-up of each run over the first, per matched point. */
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, PlotRow} from '../chart.js'
-import {frame, TITLE} from '../theme.js'
+import {batchFacet, frame, TITLE} from '../theme.js'
 
 export function speedupChart(rows: PlotRow[], runs: string[]): Chart {
   const title = `Speed-up over ${runs[0]}`
   const x = {field: 'macsB', type: 'quantitative', title: TITLE.macs, scale: {type: 'log', nice: false, padding: 12}} as const
   const spec: TopLevelSpec = {
     ...frame(title, [`Median latency of ${runs[0]} ÷ that of ${runs.slice(1).join(', ')}, per matched point (same grid, base, multipliers, image size, batch). Above 1: faster than ${runs[0]}.`], rows),
-    facet: {column: {field: 'batch', type: 'ordinal', title: 'batch size', sort: 'ascending'}},
+    facet: batchFacet(),
     spec: {
       width: 300,
       height: 240,
