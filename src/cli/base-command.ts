@@ -1,9 +1,10 @@
 import {Command} from '@oclif/core'
-import {UserError} from '../errors.js'
+import {EXIT, UserError} from '../errors.js'
 
 /**
  * Base of every effscale command: `--json` prints the returned result as one JSON document on
- * stdout; a UserError becomes a one-line message on stderr and exit code 2 (no stack trace).
+ * stdout; a user error — a UserError, or oclif's own flag/argument parse error — becomes one
+ * line on stderr and exit code 2 (no stack trace, no usage dump).
  */
 export abstract class EffscaleCommand<T> extends Command {
   static override enableJsonFlag = true
@@ -11,12 +12,27 @@ export abstract class EffscaleCommand<T> extends Command {
   abstract override run(): Promise<T>
 
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    if (err instanceof UserError) {
-      // Under --json the error is reported as JSON by oclif; otherwise one line.
-      if (this.jsonEnabled()) this.logJson({error: err.message, exitCode: err.exitCode})
-      else process.stderr.write(`effscale: ${err.message}\n`)
-      this.exit(err.exitCode)
+    const message = err instanceof UserError ? err.message : parseErrorLine(err)
+    if (message !== undefined) {
+      const exitCode = err instanceof UserError ? err.exitCode : EXIT.usage
+      if (this.jsonEnabled()) this.logJson({error: message, exitCode})
+      else process.stderr.write(`effscale: ${message}\n`)
+      this.exit(exitCode)
     }
     return super.catch(err)
   }
+}
+
+/**
+ * oclif's parse errors (unknown flag, bad option, missing argument) are several lines and
+ * trigger a usage dump; they are recognised by their `parse` field and exit 2, and folded into
+ * one line with the hint to --help.
+ */
+function parseErrorLine(err: Error & {parse?: unknown; oclif?: {exit?: number}}): string | undefined {
+  if (err.parse === undefined || err.oclif?.exit !== EXIT.usage) return undefined
+  const lines = err.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('See more help'))
+  return `${lines.join(' ').replace(/\s+/g, ' ')} (see --help)`
 }

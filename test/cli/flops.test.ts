@@ -61,6 +61,9 @@ const bad: Array<[string[], RegExp]> = [
   [['--spec', badSpec], /stages\.0\.out must be >= 1/],
   [['--spec', path.join(dir, 'missing.json')], /--spec .*missing\.json: no such file/],
   [['--model', 'efficientnet-b0', '--batch', '0'], /--batch must be a whole number > 0/],
+  // oclif's own parse errors are folded into one line too (no usage dump).
+  [['--model', 'efficientnet-b0', '--breakdown', 'foo'], /--breakdown=foo to be one of: stage, op, layer/],
+  [['--nope'], /Nonexistent flag: --nope/],
 ]
 for (const [args, message] of bad) {
   test(`bad input: flops ${args.join(' ')} → one line, exit 2`, () => {
