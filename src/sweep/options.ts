@@ -63,6 +63,11 @@ export function sweepPlan(f: SweepFlags): SweepPlan {
   const input = f.input === undefined ? undefined : oneOf('--input', f.input, INPUTS)
   const shard = f.shard === undefined ? undefined : parseShard(f.shard)
   const timing = timingFromFlags(f)
+  // --base and --phi-max shape the --dims grids only; said anywhere else they would be ignored.
+  const dimsOnly = (['base', 'phi-max'] as const).find((k) => f[k] !== undefined)
+  if (dimsOnly && (f.gridText !== undefined || f.dims === undefined)) {
+    throw new UserError(`--${dimsOnly} applies to --dims grids${f.gridText !== undefined ? '; with --grid put it in the grid file' : ''}`)
+  }
 
   if (f.gridText !== undefined) {
     if (f.dims !== undefined || f.models !== undefined) throw new UserError('--grid conflicts with --dims/--models: put them in the grid file')

@@ -63,6 +63,8 @@ describe('effscale sweep (child process)', () => {
       [['--grid', empty], /empty/],
       [['--grid', path.join(dir, 'missing.json')], /--grid .*missing\.json: no such file/],
       [['--models', 'efficientnet-b0', '--ep', 'cpu', '--out', path.join(notDir, 'x')], /--out .*: not a writable directory/],
+      [['--models', 'efficientnet-b0', '--base', 'resnet-50'], /--base applies to --dims grids/],
+      [['--grid', empty, '--phi-max', '3'], /--phi-max applies to --dims grids; with --grid put it in the grid file/],
     ]
     for (const [args, re] of cases) {
       const r = cli(args.includes('--out') ? args : [...args, '--out', path.join(dir, 'o')])
