@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {resolveTarget} from '../arch/target.js'
 import {EffscaleCommand} from '../cli/base-command.js'
 import {bytes, grouped, human, parsePositiveInt} from '../cli/numbers.js'
-import {renderTable} from '../cli/table.js'
+import {countRows, renderTable} from '../cli/table.js'
 import {hasTargetFlags, targetFlags, targetFromFlags} from '../cli/target-flags.js'
 import {BREAKDOWNS, type Breakdown} from '../flops/count.js'
 import {familyVsPaper, type FamilyRow} from '../flops/family-table.js'
@@ -94,11 +94,8 @@ function renderCost(r: CostResult): string {
     renderTable(
       ['figure', 'value', 'exact'],
       [
-        ['MACs', human(r.macs), grouped(r.macs)],
-        ['FLOPs', human(r.flops), grouped(r.flops)],
-        ['params', human(r.params), grouped(r.params)],
+        ...countRows(r),
         ['activations', human(r.activations), grouped(r.activations)],
-        ['other ops', human(r.otherOps), grouped(r.otherOps)],
         ['weights fp32 / fp16 / int8', `${bytes(m.weightBytes.fp32)} / ${bytes(m.weightBytes.fp16)} / ${bytes(m.weightBytes.int8)}`, ''],
         [
           `peak activations, batch ${m.batch} (fp32 / fp16)`,

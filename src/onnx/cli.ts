@@ -1,6 +1,6 @@
 /** `effscale flops --onnx`: flag parsing and the human rendering, so flops.ts only dispatches. */
-import {grouped, human} from '../cli/numbers.js'
-import {renderTable} from '../cli/table.js'
+import {human} from '../cli/numbers.js'
+import {countRows, renderTable} from '../cli/table.js'
 import {UserError} from '../errors.js'
 import {CONVENTION} from '../flops/count.js'
 import {profileOnnxFile, type OnnxProfile} from './profile.js'
@@ -34,12 +34,7 @@ export function renderOnnx(r: OnnxFlopsResult): string {
     '',
     renderTable(
       ['figure', 'value', 'exact'],
-      [
-        ['MACs', human(r.macs), grouped(r.macs)],
-        ['FLOPs', human(r.flops), grouped(r.flops)],
-        ['params (initializer elements)', human(r.params), grouped(r.params)],
-        ['other ops', human(r.otherOps), grouped(r.otherOps)],
-      ],
+      countRows(r, 'params (initializer elements)'),
     ),
   ]
   if (r.unsupportedOps.length) lines.push('', `unsupported ops (not counted): ${r.unsupportedOps.join(', ')}`)

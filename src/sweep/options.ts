@@ -5,7 +5,7 @@
 import {parsePositiveInt} from '../cli/numbers.js'
 import {UserError} from '../errors.js'
 import {fileShapes, parseGridFile} from './grid-file.js'
-import {cpuDefault, DIMS, DTYPES, gpuDefault, INPUTS, parseShard, type Dim, type Dtype, type GridSpec, type InputLayout} from './grid.js'
+import {cpuDefault, DIMS, DTYPES, gpuDefault, INPUTS, parseShard, type Dim, type GridSpec} from './grid.js'
 import type {TimingOptions} from './measure.js'
 import type {Ep} from './session.js'
 
