@@ -13,6 +13,7 @@ import {CONVENTION} from '../flops/index.js'
 import type {Chart, PlotRow} from './chart.js'
 import {buildCharts} from './charts/index.js'
 import {readEmbedScripts, reportHtml} from './html.js'
+import {placeLabels} from './labels.js'
 import {readPaperTables} from './paper.js'
 import {schemaErrors, toPng, toSvg} from './render.js'
 import {distinctLabels, loadSweep} from './sweep.js'
@@ -47,7 +48,10 @@ export interface ReportResult {
 export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
   const runs = distinctLabels((opts.sweeps ?? []).map(loadSweep))
   const accuracy = opts.accuracy === undefined ? undefined : parseAccuracyCsv(readText(opts.accuracy, '--accuracy'), opts.accuracy)
-  const {charts, notes} = buildCharts({paper: readPaperTables(), runs, accuracy})
+  const built = buildCharts({paper: readPaperTables(), runs, accuracy})
+  const notes = built.notes
+  const charts: Chart[] = []
+  for (const c of built.charts) charts.push(await placeLabels(c))
   prepareOut(opts.out)
 
   const files: ChartFiles[] = []

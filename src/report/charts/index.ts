@@ -4,6 +4,7 @@ import type {AccuracyData} from '../../accuracy/csv.js'
 import type {Chart} from '../chart.js'
 import {compareRuns, joinAccuracyLatency, paperAccuracy, sweepRows, userAccuracy} from '../join.js'
 import type {PaperTables} from '../paper.js'
+import {runContext, withSubtitle} from '../run-context.js'
 import type {SweepRun} from '../sweep.js'
 import {accuracyLatencyChart} from './accuracy-latency.js'
 import {b0ScalingChart} from './b0-scaling.js'
@@ -50,13 +51,15 @@ export function buildCharts({paper, runs, accuracy}: ChartInputs): ChartSet {
     notes.push('sweep charts: every sweep point failed; nothing to plot')
     return {charts, notes}
   }
-  charts.push(sweepChart(sweep, labels, 'latency'), sweepChart(sweep, labels, 'throughput'))
+  // Every latency chart says where it was measured: device, EP, threads, dtype per run.
+  const measured = (c: Chart) => withSubtitle(c, runs.map(runContext))
+  charts.push(measured(sweepChart(sweep, labels, 'latency')), measured(sweepChart(sweep, labels, 'throughput')))
   const joined = joinAccuracyLatency([...paperAccuracy(paper), ...user], sweep)
-  if (joined.length) charts.push(accuracyLatencyChart(joined, labels))
+  if (joined.length) charts.push(measured(accuracyLatencyChart(joined, labels)))
   else notes.push('accuracy-latency: no swept point has a known accuracy (paper tables or --accuracy)')
   if (runs.length > 1) {
     const speed = compareRuns(sweep, labels)
-    if (speed.length) charts.push(speedupChart(speed, labels))
+    if (speed.length) charts.push(measured(speedupChart(speed, labels)))
     else notes.push(`sweep-speedup: no point of ${labels.slice(1).join(', ')} matches one of ${labels[0]}`)
   }
   return {charts, notes}
