@@ -19,11 +19,13 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
     out: Flags.string({description: 'directory to write the report to', required: true}),
     sweep: Flags.string({description: 'sweep directory (results.jsonl); repeat to compare runs', multiple: true}),
     accuracy: Flags.string({description: 'accuracy CSV: base/model, depth, width, resolution or image_size, top1 — or a timm results CSV'}),
+    timm: Flags.string({description: 'timm results CSV (results-imagenet.csv): the models drawn with their Pareto front beside your points'}),
+    benchmark: Flags.string({description: 'timm benchmark CSV (infer_samples_per_sec, infer_gmacs): throughput and MACs for the Pareto chart; repeatable', multiple: true}),
   }
 
   async run(): Promise<ReportResult> {
     const {flags} = await this.parse(Report)
-    const result = await buildReport({out: flags.out, sweeps: flags.sweep, accuracy: flags.accuracy})
+    const result = await buildReport({out: flags.out, sweeps: flags.sweep, accuracy: flags.accuracy, timm: flags.timm, benchmarks: flags.benchmark})
     const unknown = result.accuracy && unknownModelsWarning(result.accuracy, 'not plotted', this.jsonEnabled())
     if (unknown) process.stderr.write(`effscale: ${unknown}\n`)
     for (const n of result.notes) process.stderr.write(`effscale: ${n}\n`)

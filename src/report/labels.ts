@@ -18,6 +18,8 @@ export type LabelSide = (typeof SIDES)[number]
 export const HIDDEN = 'none'
 
 const GAP = 7
+/** Symbol area (px²) below which a point does not keep labels off. */
+const MIN_OBSTACLE = 20
 const PLACE: Record<LabelSide, {align: 'left' | 'right' | 'center'; baseline: 'middle' | 'bottom' | 'top'; dx: number; dy: number}> = {
   right: {align: 'left', baseline: 'middle', dx: GAP, dy: 0},
   left: {align: 'right', baseline: 'middle', dx: -GAP, dy: 0},
@@ -120,7 +122,8 @@ export async function placeLabels(chart: Chart): Promise<Chart> {
     for (const mark of marks) {
       for (const it of mark.items) {
         if (mark.marktype === 'group') walk(it, it.width ?? w, it.height ?? h)
-        else if (mark.role === 'mark' && mark.marktype === 'symbol' && it.x !== undefined && it.y !== undefined) {
+        // Points big enough to be read are obstacles; a cloud of tiny background dots is not.
+        else if (mark.role === 'mark' && mark.marktype === 'symbol' && it.x !== undefined && it.y !== undefined && (it.size ?? 64) >= MIN_OBSTACLE) {
           const r = Math.sqrt(it.size ?? 64) / 2
           panels[panel].points.push({x0: it.x - r, y0: it.y - r, x1: it.x + r, y1: it.y + r})
         } else if (mark.marktype === 'text' && mark.name?.startsWith('lbl__') && it.datum) {

@@ -41,6 +41,9 @@ const LABEL_PX = 11
  */
 export const SHARED_PANELS = {scale: {x: 'shared', y: 'shared'}, axis: {x: 'independent', y: 'independent'}} as const
 
+/** Side-by-side panels of different x quantities (MACs, params, throughput) against one y. */
+export const SHARED_Y_PANELS = {scale: {x: 'independent', y: 'shared'}, axis: {x: 'independent', y: 'independent'}} as const
+
 /** Panels that show different things (one per dataset or network): own y scale, axes on each. */
 export const OWN_Y_PANELS = {scale: {y: 'independent'}, axis: {x: 'independent', y: 'independent'}} as const
 

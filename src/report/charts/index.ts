@@ -1,5 +1,6 @@
 /** Which charts a report holds, in order: the paper's first, then the user's, then the sweeps'. */
 import path from 'node:path'
+import type {Benchmark} from '../../accuracy/benchmark.js'
 import type {AccuracyData} from '../../accuracy/csv.js'
 import type {Chart} from '../chart.js'
 import {compareRuns, joinAccuracyLatency, paperAccuracy, sweepRows, userAccuracy} from '../join.js'
@@ -7,9 +8,11 @@ import type {PaperTables} from '../paper.js'
 import {runContext, withSubtitle} from '../run-context.js'
 import type {SweepRun} from '../sweep.js'
 import {accuracyLatencyChart} from './accuracy-latency.js'
+import {accuracyPathsChart, paperPathPoints, userPathPoints} from './accuracy-paths.js'
 import {b0ScalingChart} from './b0-scaling.js'
 import {familyChart} from './family.js'
 import {otherScalingChart} from './other-scaling.js'
+import {paretoChart} from './pareto.js'
 import {phiGrowthChart} from './phi-growth.js'
 import {speedupChart} from './sweep-speedup.js'
 import {sweepChart} from './sweep-latency.js'
@@ -20,6 +23,10 @@ export interface ChartInputs {
   paper: PaperTables
   runs: SweepRun[]
   accuracy?: AccuracyData
+  /** A timm results file for the landscape (else --accuracy when it is one). */
+  timm?: AccuracyData
+  /** timm benchmark files: throughput and MACs of the landscape's models. */
+  benchmarks?: Benchmark[]
 }
 
 export interface ChartSet {
@@ -28,7 +35,7 @@ export interface ChartSet {
   notes: string[]
 }
 
-export function buildCharts({paper, runs, accuracy}: ChartInputs): ChartSet {
+export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: ChartInputs): ChartSet {
   const notes: string[] = []
   const charts: Chart[] = [
     b0ScalingChart(paper.table7),
@@ -38,11 +45,19 @@ export function buildCharts({paper, runs, accuracy}: ChartInputs): ChartSet {
     transferChart(paper.table5),
     phiGrowthChart(),
   ]
+  // One-way and compound curves: the user's trials, else the paper's points marked published.
+  const trials = accuracy ? userPathPoints(accuracy) : null
+  charts.push(accuracyPathsChart(trials ?? paperPathPoints(paper), trials === null))
   const user = accuracy ? userAccuracy(accuracy, path.basename(accuracy.source)) : []
   if (accuracy) {
     if (user.length) charts.push(userAccuracyChart(user, accuracy.source))
     else notes.push(`user-accuracy: no row of ${accuracy.source} names a model effscale can build`)
   }
+  const landscape = timm ?? (accuracy?.format === 'timm' ? accuracy : undefined)
+  if (landscape) {
+    const mine = accuracy && accuracy !== landscape && accuracy.format === 'points' ? user.map((u) => ({name: u.accName, macs: u.macsB * 1e9, top1: u.top1})) : []
+    charts.push(paretoChart(landscape.timm, benchmarks, mine, landscape.source))
+  } else if (benchmarks.length) notes.push('pareto: --benchmark needs timm results (--timm FILE, or a timm results file as --accuracy)')
   if (runs.length === 0) return {charts, notes}
 
   const labels = runs.map((r) => r.label)

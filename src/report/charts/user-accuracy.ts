@@ -6,7 +6,7 @@ import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, Layers} from '../chart.js'
 import type {AccuracyPoint} from '../join.js'
 import {labelLayers} from '../labels.js'
-import {frame, logAxis, SHARED_PANELS, TITLE} from '../theme.js'
+import {frame, logAxis, SHARED_Y_PANELS, TITLE} from '../theme.js'
 
 /** Beyond this many points, names go to tooltips only. */
 const MAX_LABELS = 30
@@ -43,7 +43,7 @@ export function userAccuracyChart(points: AccuracyPoint[], source: string): Char
   const spec: TopLevelSpec = {
     ...frame(title, [`${points.length} rows of ${source} that effscale can build, at effscale's computed MACs and params (log scale).`, 'MACs = multiply-accumulates; FLOPs = 2 × MACs.'], rows),
     hconcat: [panel('macsB'), panel('paramsM')],
-    resolve: SHARED_PANELS,
+    resolve: SHARED_Y_PANELS,
   }
   return {id: 'user-accuracy', title, rows, spec}
 }
