@@ -59,6 +59,7 @@ function formatTick(v: number, format: string): string {
 }
 
 const MANTISSAS = [
+  [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9],
   [1, 2, 3, 4, 5, 6, 7, 8, 9],
   [1, 2, 5],
   [1, 3],
@@ -68,7 +69,7 @@ const MANTISSAS = [
 /**
  * A log scale over `values` with room around them and tick values chosen so that every decade
  * inside the domain is labelled and no two labels collide at `px` pixels of axis length:
- * 1…9 per decade when there is room, else 1-2-5, 1-3 or the decades alone. vega-lite's own log
+ * 1, 1.2, 1.5 … 9 or 1…9 per decade when there is room, else 1-2-5, 1-3 or the decades alone. vega-lite's own log
  * ticks drop labels (10 and 100 among them) when they would overlap.
  */
 export interface LogAxis {

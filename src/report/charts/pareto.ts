@@ -78,6 +78,7 @@ export function landscapeRows(timm: readonly TimmRow[], benchmarks: readonly Ben
 }
 
 const NAME_LABEL = 'name'
+const LEGEND_LABELS = "datum.label === 'timm' ? 'timm, on the Pareto front' : 'your trials (effscale MACs)'"
 
 export function paretoChart(timm: readonly TimmRow[], benchmarks: readonly Benchmark[], user: readonly UserPoint[], source: string): Chart {
   const title = 'timm models: Pareto front of accuracy vs MACs and vs measured throughput'
@@ -111,8 +112,9 @@ export function paretoChart(timm: readonly TimmRow[], benchmarks: readonly Bench
         encoding: {
           x,
           y,
-          color: {field: 'source', type: 'nominal', title: null, scale: {domain: ['timm', 'yours'], range: ['#1f4e79', '#d62728']}, legend: {labelExpr: "datum.label === 'timm' ? 'timm, on the Pareto front' : 'your trials (effscale MACs)'"}},
-          shape: {field: 'source', type: 'nominal', scale: {domain: ['timm', 'yours'], range: ['circle', 'diamond']}, legend: null},
+          // Same field, same title and labels: one legend showing colour and shape together.
+          color: {field: 'source', type: 'nominal', title: null, scale: {domain: ['timm', 'yours'], range: ['#1f4e79', '#d62728']}, legend: {labelExpr: LEGEND_LABELS}},
+          shape: {field: 'source', type: 'nominal', title: null, scale: {domain: ['timm', 'yours'], range: ['circle', 'diamond']}, legend: {labelExpr: LEGEND_LABELS}},
           tooltip,
         },
       },
