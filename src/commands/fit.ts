@@ -197,9 +197,9 @@ function renderFamily(m: FamilyMapping, groups: FitGroup[]): string[] {
 
 function renderValidation(v: Validation, perGroup: boolean): string[] {
   const refused = v.points.filter((p) => p.refused)
-  const summary = `held out one at a time: ${v.covered} of ${v.withInterval} predicted points inside their 95 % interval; ${v.predicted} predicted, ${refused.length} refused; held-out RMS error ${pp(v.rmsError)}`
+  const summary = `held out one at a time: ${v.covered} of ${v.withInterval} predicted points inside their 95 % interval; ${v.predicted} predicted, ${refused.length} refused (too few points left, or off every path); held-out error: median ${pp(v.medianError)}, RMS ${pp(v.rmsError)}`
   if (perGroup) {
-    const groups = [...new Set(v.points.map((p) => p.group))]
+    const groups = [...new Set(v.points.filter((p) => p.error !== null).map((p) => p.group))]
     return [
       summary,
       renderTable(

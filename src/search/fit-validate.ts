@@ -32,8 +32,10 @@ export interface Validation {
   /** Of the predicted points, those with an interval; and of those, the ones inside it. */
   withInterval: number
   covered: number
-  /** RMS of the held-out errors of the predicted points. */
+  /** RMS of the held-out errors of the predicted points (one wild extrapolation dominates it). */
   rmsError: number | null
+  /** Median absolute held-out error (robust to that). */
+  medianError: number | null
 }
 
 /** Hold out each effscale point in turn (--by path or all, either law). */
@@ -87,5 +89,12 @@ function summarise(points: HoldOut[]): Validation {
     withInterval: withInterval.length,
     covered: withInterval.filter((p) => p.covered).length,
     rmsError: predicted.length ? rms(predicted.map((p) => p.error!)) : null,
+    medianError: predicted.length ? median(predicted.map((p) => Math.abs(p.error!))) : null,
   }
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
