@@ -56,8 +56,10 @@ export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
   const timm = opts.timm === undefined ? undefined : parseAccuracyCsv(readText(opts.timm, '--timm'), opts.timm)
   if (timm && timm.format !== 'timm') throw new UserError(`--timm ${opts.timm}: not a timm results file (needs model, img_size, top1 and no base column)`)
   const benchmarks = (opts.benchmarks ?? []).map((f) => parseBenchmarkCsv(readText(f, '--benchmark'), f))
+  if (benchmarks.length && !timm && accuracy?.format !== 'timm') throw new UserError('--benchmark gives throughput to timm models: add their accuracy with --timm FILE (timm\'s results CSV), or give that file as --accuracy')
   const built = buildCharts({paper: readPaperTables(), runs, accuracy, timm, benchmarks})
-  const notes = built.notes
+  // What was done to the input numbers (e.g. fractions read as percent) is said, not hidden.
+  const notes = [...[accuracy, timm].flatMap((d) => d?.notes ?? []), ...built.notes]
   const charts: Chart[] = []
   for (const c of built.charts) charts.push(await placeLabels(c))
   prepareOut(opts.out)
@@ -79,7 +81,6 @@ export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
     'Accuracy: the EfficientNet paper (arXiv 1905.11946 v5), Tables 2, 3, 5 and 7; MACs and params computed by effscale unless marked published.',
     ...runs.map((r) => `Sweep ${r.label}: ${r.dir} (${r.records.length} records)`),
     ...(accuracy ? [`Accuracy CSV: ${accuracy.source} (${accuracy.rows.length} rows placed, ${accuracy.unknown.length} not buildable by effscale)`] : []),
-    ...[accuracy, timm].flatMap((d) => d?.notes ?? []),
     ...(timm ? [`timm results: ${timm.source} (${timm.timm.length} rows)`] : []),
     ...benchmarks.map((b) => `timm benchmark: ${b.source} (${b.rows.length} rows${b.duplicates ? `, ${b.duplicates} repeated architecture/image-size rows ignored` : ''})`),
     ...notes,

@@ -57,7 +57,7 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
   if (landscape) {
     const mine = accuracy && accuracy !== landscape && accuracy.format === 'points' ? user.map((u) => ({name: u.accName, macs: u.macsB * 1e9, top1: u.top1})) : []
     charts.push(paretoChart(landscape.timm, benchmarks, mine, landscape.source))
-  } else if (benchmarks.length) notes.push('pareto: --benchmark needs timm results (--timm FILE, or a timm results file as --accuracy)')
+  }
   if (runs.length === 0) return {charts, notes}
 
   const labels = runs.map((r) => r.label)
