@@ -187,3 +187,9 @@ test('timm full files: fit --by family runs; every row is mapped or skipped with
   assert.equal(f.rows, f.grouped + f.skipped.reduce((n, s) => n + s.rows, 0))
   assert.ok(f.grouped > 900, `${f.grouped}`)
 })
+
+test('fit: grouping, law and benchmark flags that do not fit the data are one-line errors', () => {
+  assertUsageError(['fit', '--accuracy', B0_B7, '--law', 'cubic'], /--law must be one of macs, dwr, got "cubic"/)
+  assertUsageError(['fit', '--accuracy', B0_B7, '--by', 'family'], /--by family groups a timm results file .* is a points CSV/)
+  assertUsageError(['fit', '--accuracy', B0_B7, '--benchmark', path.join(EXCERPT, 'benchmark-infer-amp-nchw-pt240-cu124-rtx4090-excerpt.csv')], /--benchmark gives MACs to timm rows; it goes with --by family/)
+})
