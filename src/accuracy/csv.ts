@@ -9,12 +9,19 @@
  * - timm results (`model,img_size,top1,top5,param_count,...`): names such as
  *   efficientnet_b0.ra_in1k, tf_efficientnet_b3, mobilenetv2_100, resnet50 map to effscale
  *   points evaluated at img_size; `param_count` (millions) is kept for comparison.
- * Rows whose model effscale cannot build are returned in `unknown`, never dropped silently.
+ * Rows whose model effscale cannot build are returned in `unknown`, never dropped silently;
+ * a timm file's rows are all kept in `timm` too (family, recipe, image size), for grouping and
+ * for joining with timm's benchmark files.
+ *
+ * Numbers in: non-finite values are refused; a header naming a column twice is refused (which
+ * copy would count?); top-1 given as fractions (every top1 ≤ 1) is converted to percent with a
+ * note, and a file mixing fractions and percentages is refused.
  */
 import {fromCSV} from 'arquero'
 import {BASES} from '../arch/bases.js'
 import {closest, UserError} from '../errors.js'
 import {isBase, pointForName, type PointRef} from './models.js'
+import {parseTimmName, type TimmName} from './timm.js'
 
 export type AccuracyFormat = 'points' | 'timm'
 
@@ -35,11 +42,27 @@ export interface UnknownModel {
   reason: string
 }
 
+/** A row of a timm results file, whether or not effscale can build its model. */
+export interface TimmRow extends TimmName {
+  line: number
+  imageSize: number
+  top1: number
+  top5: number | null
+  /** timm's param_count, in millions. */
+  paramsM: number | null
+  /** The effscale point, when effscale can build the model. */
+  point: PointRef | null
+}
+
 export interface AccuracyData {
   source: string
   format: AccuracyFormat
   rows: AccuracyRow[]
   unknown: UnknownModel[]
+  /** Every row of a timm file (empty for a points file). */
+  timm: TimmRow[]
+  /** What was done to the numbers on the way in (e.g. fractions read as percent). */
+  notes: string[]
 }
 
 const POINT_HELP = 'needs base or model, and top1; optional depth, width, resolution or image_size, top5'
@@ -57,15 +80,40 @@ export function parseAccuracyCsv(text: string, source: string): AccuracyData {
   if (missing.length) {
     throw new UserError(`${source}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (accuracy CSV ${POINT_HELP})`)
   }
+  const scale = percentScale(records, source)
+  const notes = scale === 100 ? [`${source}: every top1 is ≤ 1, read as fractions and converted to percent (× 100)`] : []
   const rows: AccuracyRow[] = []
   const unknown: UnknownModel[] = []
+  const timm: TimmRow[] = []
   for (const {line, cells} of records.rows) {
     const at = `${source} line ${line}`
-    const out = format === 'timm' ? timmRow(cells, at) : pointsRow(cells, at)
+    if (format === 'timm') {
+      const t = timmRow(cells, at, scale)
+      timm.push({line, ...t})
+      if (t.point) rows.push({line, name: t.name, ...t.point, imageSize: t.imageSize, top1: t.top1, top5: t.top5, paramsReported: t.paramsM === null ? null : t.paramsM * 1e6})
+      else unknown.push({line, name: t.name, reason: 'no effscale model for this timm name'})
+      continue
+    }
+    const out = pointsRow(cells, at, scale)
     if ('reason' in out) unknown.push({line, ...out})
     else rows.push({line, ...out})
   }
-  return {source, format, rows, unknown}
+  return {source, format, rows, unknown, timm, notes}
+}
+
+/**
+ * 100 when every top1 is a fraction (≤ 1), else 1. A file holding both is refused: 0.771 beside
+ * 79.1 is a typo, not a 0.771 % model.
+ */
+function percentScale(t: CsvTable, source: string): 1 | 100 {
+  const values = t.rows.map((r) => ({line: r.line, v: Number(r.cells.top1?.trim() || NaN)})).filter((x) => Number.isFinite(x.v))
+  const small = values.filter((x) => x.v <= 1)
+  if (small.length === 0) return 1
+  if (small.length === values.length) return 100
+  const big = values.find((x) => x.v > 1)!
+  throw new UserError(
+    `${source} line ${small[0].line}: top1 ${small[0].v} is a fraction but line ${big.line} has ${big.v} (percent); give every top1 in percent (0–100) or every one as a fraction (0–1)`,
+  )
 }
 
 /** What a command's --json says about the accuracy file it read. */
@@ -75,9 +123,11 @@ export interface AccuracySummary {
   /** Rows placed on an effscale network. */
   rows: number
   unknown: UnknownModel[]
+  /** What was done to the numbers on the way in. */
+  notes: string[]
 }
 
-export const accuracySummary = (d: AccuracyData): AccuracySummary => ({file: d.source, format: d.format, rows: d.rows.length, unknown: d.unknown})
+export const accuracySummary = (d: AccuracyData): AccuracySummary => ({file: d.source, format: d.format, rows: d.rows.length, unknown: d.unknown, notes: d.notes})
 
 /**
  * The stderr line for rows naming models effscale cannot build (undefined when there are none):
@@ -93,16 +143,22 @@ export function unknownModelsWarning(s: AccuracySummary, consequence: string, js
 type Cells = Record<string, string | null>
 type Parsed = Omit<AccuracyRow, 'line'> | Omit<UnknownModel, 'line'>
 
-function timmRow(r: Cells, at: string): Parsed {
-  const name = text(r.model, 'model', at)
-  const p = pointForName(name)
-  if (!p) return {name, reason: 'no effscale model for this timm name'}
-  const imageSize = int(r.img_size, 'img_size', at) ?? p.imageSize
-  const params = num(r.param_count, 'param_count', at)
-  return {name, ...p, imageSize, top1: top(r.top1, 'top1', at)!, top5: top(r.top5, 'top5', at, true), paramsReported: params === undefined ? null : params * 1e6}
+function timmRow(r: Cells, at: string, scale: number): Omit<TimmRow, 'line'> {
+  const n = parseTimmName(text(r.model, 'model', at))
+  const point = pointForName(n.name) ?? null
+  const imageSize = int(r.img_size, 'img_size', at) ?? point?.imageSize
+  if (imageSize === undefined) throw new UserError(`${at}: img_size is empty`)
+  return {
+    ...n,
+    imageSize,
+    top1: top(r.top1, 'top1', at, scale)!,
+    top5: top(r.top5, 'top5', at, scale, true),
+    paramsM: num(r.param_count, 'param_count', at) ?? null,
+    point,
+  }
 }
 
-function pointsRow(r: Cells, at: string): Parsed {
+function pointsRow(r: Cells, at: string, scale: number): Parsed {
   const base = r.base?.trim() || undefined
   const model = r.model?.trim() || undefined
   const name = model ?? text(base ?? null, 'base or model', at)
@@ -111,7 +167,7 @@ function pointsRow(r: Cells, at: string): Parsed {
   if (resolution !== undefined && imageSize !== undefined) throw new UserError(`${at}: give resolution or image_size, not both`)
   const depth = positive(r.depth, 'depth', at)
   const width = positive(r.width, 'width', at)
-  const acc = {top1: top(r.top1, 'top1', at)!, top5: top(r.top5, 'top5', at, true), paramsReported: null}
+  const acc = {top1: top(r.top1, 'top1', at, scale)!, top5: top(r.top5, 'top5', at, scale, true), paramsReported: null}
   if (base !== undefined) {
     if (!isBase(base)) {
       const hint = closest(base, Object.keys(BASES))
@@ -147,6 +203,11 @@ export function readCsv(text: string, source: string): CsvTable {
   const ids = t.columnNames()
   const [head, ...records] = t.objects() as Cells[]
   const columns = ids.map((id) => (head[id] ?? '').trim().toLowerCase())
+  for (const [i, c] of columns.entries()) {
+    const first = columns.indexOf(c)
+    // Nameless columns (a trailing comma) are never read, so they cannot be ambiguous.
+    if (c !== '' && first !== i) throw new UserError(`${source}: column "${c}" appears twice in the header (columns ${first + 1} and ${i + 1}); which one holds the values?`)
+  }
   const rows = records
     .map((r, i) => ({line: i + 2, cells: Object.fromEntries(columns.map((c, j) => [c, r[ids[j]] ?? null])) as Cells}))
     .filter((r) => Object.values(r.cells).some((v) => v !== null && v.trim() !== ''))
@@ -163,7 +224,8 @@ function text(v: string | null | undefined, col: string, at: string): string {
 function num(v: string | null | undefined, col: string, at: string): number | undefined {
   const s = v?.trim()
   if (!s) return undefined
-  const n = Number(s)
+  // timm writes thousands separators in big param counts ("1,014.45").
+  const n = Number(/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) ? s.replace(/,/g, '') : s)
   if (!Number.isFinite(n)) throw new UserError(`${at}: ${col} "${v}" is not a number`)
   return n
 }
@@ -174,19 +236,30 @@ function positive(v: string | null | undefined, col: string, at: string): number
   return n
 }
 
+/** A finite number, or undefined for an empty cell. */
+export const finiteCell = num
+
+/** A number > 0; `required` makes an empty cell an error. */
+export function positiveCell(v: string | null | undefined, col: string, at: string, required = false): number | undefined {
+  const n = positive(v, col, at)
+  if (n === undefined && required) throw new UserError(`${at}: ${col} is empty`)
+  return n
+}
+
 function int(v: string | null | undefined, col: string, at: string): number | undefined {
   const n = positive(v, col, at)
   if (n !== undefined && !Number.isInteger(n)) throw new UserError(`${at}: ${col} must be a whole number of pixels, got ${n}`)
   return n
 }
 
-/** An accuracy in percent: required unless `optional`. */
-function top(v: string | null | undefined, col: string, at: string, optional = false): number | null {
+/** An accuracy in percent (a fraction × scale): required unless `optional`. */
+function top(v: string | null | undefined, col: string, at: string, scale: number, optional = false): number | null {
   const n = num(v, col, at)
   if (n === undefined) {
     if (optional) return null
     throw new UserError(`${at}: ${col} is empty`)
   }
-  if (n < 0 || n > 100) throw new UserError(`${at}: ${col} ${n} is not a percentage (0–100)`)
-  return n
+  const pct = n * scale
+  if (pct < 0 || pct > 100) throw new UserError(`${at}: ${col} ${n} is not a percentage (0–100)`)
+  return Number(pct.toPrecision(12))
 }

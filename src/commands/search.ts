@@ -101,6 +101,7 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
     const batch = parsePositiveInt('--batch', flags.batch)!
     const records = flags.sweep ? readSweepRecords(flags.sweep, batch, flags.dtype as SweepRecord['dtype'] | undefined) : []
     const join = joinMeasurements(base.name, costed, trials, records)
+    if (data && objective !== 'latency' && !join.measured.some((m) => m.top1 !== null)) throw new UserError(noTrialOnGrid(flags.accuracy!, trials.length, data.unknown.length, base.name, grid.step))
     const candidates = rankCandidates(costed, join.measured, {objective, targetRatio: grid.targetRatio, mnas, latencyBudgetMs: budget})
     const scored = candidates.filter((c) => c.score !== null).length
     const result: SearchResult = {
@@ -120,10 +121,19 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
     }
     const unknown = result.accuracy && unknownModelsWarning(result.accuracy, 'not used', this.jsonEnabled())
     if (unknown) process.stderr.write(`effscale: ${unknown}\n`)
+    for (const n of data?.notes ?? []) process.stderr.write(`effscale: ${n}\n`)
     if (flags.csv) writeCsv(flags.csv, candidates.map(csvRow))
     this.log(render(result, limit))
     return result
   }
+}
+
+/**
+ * --accuracy was given but none of its rows is a candidate of the grid: ranking by accuracy is
+ * impossible, and a training plan is not what was asked for.
+ */
+function noTrialOnGrid(file: string, placed: number, unknown: number, base: string, step: number): string {
+  return `--accuracy ${file}: none of its ${placed} placed rows${unknown ? ` (and ${unknown} rows effscale cannot build)` : ''} is a candidate of this grid (${base} at φ = 1, α, β, γ on steps of ${step}), so nothing can be ranked by accuracy. Trials must be grid points (base, depth = α, width = β, image size = γ × base size); fixed models such as timm's efficientnet_b3 are not. To fit a curve to them use \`effscale fit --accuracy ${file}\`; leave out --accuracy for a training plan`
 }
 
 const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d))

@@ -6,6 +6,7 @@
 import {mkdirSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {stringify} from 'csv-stringify/sync'
+import {parseBenchmarkCsv} from '../accuracy/benchmark.js'
 import {accuracySummary, parseAccuracyCsv, type AccuracySummary} from '../accuracy/csv.js'
 import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
@@ -13,6 +14,7 @@ import {CONVENTION} from '../flops/index.js'
 import type {Chart, PlotRow} from './chart.js'
 import {buildCharts} from './charts/index.js'
 import {readEmbedScripts, reportHtml} from './html.js'
+import {placeLabels} from './labels.js'
 import {readPaperTables} from './paper.js'
 import {schemaErrors, toPng, toSvg} from './render.js'
 import {distinctLabels, loadSweep} from './sweep.js'
@@ -21,6 +23,10 @@ export interface ReportOptions {
   out: string
   sweeps?: string[]
   accuracy?: string
+  /** timm results CSV: the landscape for the Pareto chart. */
+  timm?: string
+  /** timm benchmark CSVs: throughput (and MACs) of the landscape's models. */
+  benchmarks?: string[]
 }
 
 export interface ChartFiles {
@@ -47,7 +53,15 @@ export interface ReportResult {
 export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
   const runs = distinctLabels((opts.sweeps ?? []).map(loadSweep))
   const accuracy = opts.accuracy === undefined ? undefined : parseAccuracyCsv(readText(opts.accuracy, '--accuracy'), opts.accuracy)
-  const {charts, notes} = buildCharts({paper: readPaperTables(), runs, accuracy})
+  const timm = opts.timm === undefined ? undefined : parseAccuracyCsv(readText(opts.timm, '--timm'), opts.timm)
+  if (timm && timm.format !== 'timm') throw new UserError(`--timm ${opts.timm}: not a timm results file (needs model, img_size, top1 and no base column)`)
+  const benchmarks = (opts.benchmarks ?? []).map((f) => parseBenchmarkCsv(readText(f, '--benchmark'), f))
+  if (benchmarks.length && !timm && accuracy?.format !== 'timm') throw new UserError('--benchmark gives throughput to timm models: add their accuracy with --timm FILE (timm\'s results CSV), or give that file as --accuracy')
+  const built = buildCharts({paper: readPaperTables(), runs, accuracy, timm, benchmarks})
+  // What was done to the input numbers (e.g. fractions read as percent) is said, not hidden.
+  const notes = [...[accuracy, timm].flatMap((d) => d?.notes ?? []), ...built.notes]
+  const charts: Chart[] = []
+  for (const c of built.charts) charts.push(await placeLabels(c))
   prepareOut(opts.out)
 
   const files: ChartFiles[] = []
@@ -67,6 +81,8 @@ export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
     'Accuracy: the EfficientNet paper (arXiv 1905.11946 v5), Tables 2, 3, 5 and 7; MACs and params computed by effscale unless marked published.',
     ...runs.map((r) => `Sweep ${r.label}: ${r.dir} (${r.records.length} records)`),
     ...(accuracy ? [`Accuracy CSV: ${accuracy.source} (${accuracy.rows.length} rows placed, ${accuracy.unknown.length} not buildable by effscale)`] : []),
+    ...(timm ? [`timm results: ${timm.source} (${timm.timm.length} rows)`] : []),
+    ...benchmarks.map((b) => `timm benchmark: ${b.source} (${b.rows.length} rows${b.duplicates ? `, ${b.duplicates} repeated architecture/image-size rows ignored` : ''})`),
     ...notes,
   ]
   write(opts.out, 'report.html', reportHtml({charts, notes: inputs, scripts: readEmbedScripts()}))

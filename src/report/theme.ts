@@ -1,7 +1,13 @@
-/** Shared look of every chart: one font (bundled for PNGs), titles, axis titles with units. */
+/**
+ * Shared look of every chart and the rules a paper reader expects: one font (bundled for PNGs),
+ * axis titles with units, log axes that label every decade without labels colliding, panels that
+ * are meant to be compared on shared scales with their axes on each panel (a shared axis drawn
+ * once below a grid of panels floats away from the plots).
+ */
 import type {Config} from 'vega-lite'
 import type {TopLevelSpec} from 'vega-lite'
 import type {PlotRow} from './chart.js'
+import {textWidth} from './text-width.js'
 
 /** Family of the bundled TTF (dejavu-fonts-ttf) that resvg loads for PNGs. */
 export const FONT = 'DejaVu Sans'
@@ -25,6 +31,79 @@ export const TITLE = {
   latency: 'Latency per batch, median (ms)',
   throughput: 'Throughput (images/s)',
 } as const
+
+/** Axis labels' font size (CONFIG.axis.labelFontSize), for spacing ticks. */
+const LABEL_PX = 11
+
+/**
+ * Facets and concatenations whose panels are read against each other: one scale for all, an
+ * axis on every panel.
+ */
+export const SHARED_PANELS = {scale: {x: 'shared', y: 'shared'}, axis: {x: 'independent', y: 'independent'}} as const
+
+/** Side-by-side panels of different x quantities (MACs, params, throughput) against one y. */
+export const SHARED_Y_PANELS = {scale: {x: 'independent', y: 'shared'}, axis: {x: 'independent', y: 'independent'}} as const
+
+/** Panels that show different things (one per dataset or network): own y scale, axes on each. */
+export const OWN_Y_PANELS = {scale: {y: 'independent'}, axis: {x: 'independent', y: 'independent'}} as const
+
+/** d3-format specifier of a log axis: SI prefixes once values reach 10k (images/s), else plain. */
+const logFormat = (hi: number) => (hi >= 1e4 ? '~s' : '~g')
+
+function formatTick(v: number, format: string): string {
+  if (format === '~s' && v >= 1e3) {
+    const [d, unit] = v >= 1e9 ? [1e9, 'G'] : v >= 1e6 ? [1e6, 'M'] : [1e3, 'k']
+    return `${Number((v / d).toPrecision(6))}${unit}`
+  }
+  return String(Number(v.toPrecision(6)))
+}
+
+const MANTISSAS = [
+  [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 5],
+  [1, 3],
+  [1],
+]
+
+/**
+ * A log scale over `values` with room around them and tick values chosen so that every decade
+ * inside the domain is labelled and no two labels collide at `px` pixels of axis length:
+ * 1, 1.2, 1.5 … 9 or 1…9 per decade when there is room, else 1-2-5, 1-3 or the decades alone. vega-lite's own log
+ * ticks drop labels (10 and 100 among them) when they would overlap.
+ */
+export interface LogAxis {
+  scale: {type: 'log'; domain: number[]; nice: false}
+  axis: {values: number[]; format: string; labelOverlap: 'greedy'; grid: true}
+}
+
+export function logAxis(values: number[], px: number, orient: 'x' | 'y' = 'x'): LogAxis {
+  const finite = values.filter((v) => Number.isFinite(v) && v > 0)
+  const min = finite.length ? Math.min(...finite) : 1
+  const max = finite.length ? Math.max(...finite) : 10
+  const pad = Math.max(1.12, (max / min) ** 0.05)
+  const lo = min / pad
+  const hi = max * pad
+  const format = logFormat(hi)
+  const at = (v: number) => ((Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))) * px
+  const ticksOf = (ms: number[]) => {
+    const out: number[] = []
+    for (let k = Math.floor(Math.log10(lo)) - 1; 10 ** k <= hi; k++) for (const m of ms) if (m * 10 ** k >= lo && m * 10 ** k <= hi) out.push(Number((m * 10 ** k).toPrecision(6)))
+    return out.sort((a, b) => a - b)
+  }
+  const fits = (ticks: number[]) =>
+    ticks.every((t, i) => {
+      if (i === 0) return true
+      const need = orient === 'x' ? (textWidth(formatTick(ticks[i - 1], format), LABEL_PX) + textWidth(formatTick(t, format), LABEL_PX)) / 2 + 6 : LABEL_PX + 4
+      return at(t) - at(ticks[i - 1]) >= need
+    })
+  // The densest set that fits and still has two ticks; decades are in every set.
+  const chosen = MANTISSAS.map(ticksOf).find((t) => t.length >= 2 && fits(t)) ?? ticksOf([1])
+  return {
+    scale: {type: 'log', domain: [lo, hi], nice: false},
+    axis: {values: chosen, format, labelOverlap: 'greedy', grid: true},
+  }
+}
 
 export const SCALINGS = ['baseline', 'depth', 'width', 'resolution', 'compound'] as const
 

@@ -3,7 +3,7 @@ import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {test} from 'node:test'
 import {assertUsageError, runCli} from '../helpers/cli.js'
-import {outDir} from './helpers.js'
+import {outDir, ROOT} from './helpers.js'
 
 const tmp = outDir('bad-input')
 
@@ -45,4 +45,26 @@ test('--json: the error is one JSON document, exit 2', () => {
   const r = runCli(['report', '--out', path.join(tmp, 'o6'), '--sweep', path.join(tmp, 'nope'), '--json'])
   assert.equal(r.status, 2)
   assert.match((JSON.parse(r.stdout) as {error: string}).error, /no such directory/)
+})
+
+test('--timm that is not a timm results file', () => fails(['--out', path.join(tmp, 'o7'), '--timm', path.join(ROOT, 'test/report/data/points.csv')], /--timm .*points\.csv: not a timm results file/))
+
+test('--benchmark without timm accuracy to join it to', () =>
+  fails(['--out', path.join(tmp, 'o8'), '--benchmark', path.join(ROOT, 'fixtures/timm-excerpt/benchmark-infer-amp-nchw-pt240-cu124-rtx4090-excerpt.csv')], /--benchmark gives throughput to timm models: add their accuracy with --timm/))
+
+test('a benchmark CSV without its columns, or with an impossible value', () => {
+  const f = path.join(tmp, 'bench.csv')
+  writeFileSync(f, 'model,infer_img_size,infer_samples_per_sec\nx,224,100\n')
+  const timm = ['--timm', path.join(ROOT, 'fixtures/timm-excerpt/results-imagenet-excerpt.csv')]
+  fails(['--out', path.join(tmp, 'o9'), ...timm, '--benchmark', f], /bench\.csv: missing column infer_gmacs/)
+  writeFileSync(f, 'model,infer_img_size,infer_samples_per_sec,infer_gmacs\nx,224,-5,1\n')
+  fails(['--out', path.join(tmp, 'o9'), ...timm, '--benchmark', f], /bench\.csv line 2: infer_samples_per_sec must be > 0, got -5/)
+})
+
+test('top-1 as fractions: converted, and the report says so on stderr', () => {
+  const f = path.join(tmp, 'frac.csv')
+  writeFileSync(f, 'base,width,top1\nefficientnet-b0,1,0.771\nefficientnet-b0,1.4,0.781\n')
+  const r = runCli(['report', '--out', path.join(tmp, 'o10'), '--accuracy', f, '--json'])
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stderr, /frac\.csv: every top1 is ≤ 1, read as fractions and converted to percent/)
 })

@@ -7,8 +7,9 @@ import {parseAccuracyCsv, readCsv} from '../../src/accuracy/csv.js'
 import {resolveAccuracy} from '../../src/accuracy/resolve.js'
 import {FIXTURES} from '../../src/paths.js'
 import {UserError} from '../../src/errors.js'
-import {fitScalingLaw, predictWithUncertainty} from '../../src/search/fit.js'
-import {fitGroups} from '../../src/search/fit-groups.js'
+import {comparableScatter, fitScalingLaw, predictWithUncertainty} from '../../src/search/fit.js'
+import {fitGroups, fitPoints} from '../../src/search/fit-groups.js'
+import {t975} from '../../src/search/student-t.js'
 import {assertUsageError, runCli} from '../helpers/cli.js'
 
 const FIXTURE = path.join(FIXTURES, 'paper', 'b0-b7-accuracy.csv')
@@ -75,26 +76,73 @@ test('too few points to fit is a clear user error', () => {
   const three = fitScalingLaw([1, 2, 4].map((g) => ({macs: g * 1e9, top1: 80 - 2 / g})))
   assert.equal(three.loo, null, 'three points fit exactly but leave nothing to cross-validate')
   assert.equal(predictWithUncertainty(three, 3e9).uncertainty, null)
+  assert.equal(predictWithUncertainty(three, 3e9).interval, null)
 })
 
-test('predictions carry an uncertainty and say when they extrapolate', () => {
+test('t(0.975, ν) matches the integral of the t density to 1e-4', () => {
+  // Independent of the table: Simpson integration of the density from 0 to the quantile.
+  const lgamma = (z: number): number => {
+    const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
+    let x = 0.99999999999980993
+    for (let i = 0; i < 8; i++) x += g[i] / (z + i)
+    const t = z + 6.5
+    return 0.5 * Math.log(2 * Math.PI) + (z - 0.5) * Math.log(t) - t + Math.log(x)
+  }
+  const density = (t: number, v: number) => Math.exp(lgamma((v + 1) / 2) - lgamma(v / 2) - 0.5 * Math.log(v * Math.PI) - ((v + 1) / 2) * Math.log(1 + (t * t) / v))
+  for (const v of [1, 2, 3, 5, 8, 13, 21, 30, 31, 50, 120]) {
+    const q = t975(v)
+    const n = 4000
+    let area = density(0, v) + density(q, v)
+    for (let i = 1; i < n; i++) area += (i % 2 ? 4 : 2) * density((q * i) / n, v)
+    assert.ok(Math.abs(0.5 + (area * q) / n / 3 - 0.975) < 1e-4, `ν=${v}: P(T ≤ ${q}) = ${0.5 + (area * q) / n / 3}`)
+  }
+})
+
+test('prediction interval: t(0.975, n − 3) × the larger of the LOO RMS error and the comparable points\' scatter', () => {
   const f = fitScalingLaw(paperPoints())
   const inside = predictWithUncertainty(f, 3e9)
   assert.equal(inside.extrapolated, false)
-  assert.equal(inside.uncertainty, f.looErrorInterior)
+  // No B-model within 10 % of 3 GMACs: the comparable points are B3 (1.83G) below and B4 (4.39G) above.
+  const near = f.loo!.filter((l) => l.macs === 1827141392 || l.macs === 4393771024)
+  assert.equal(near.length, 2)
+  const local = Math.sqrt((near[0].error ** 2 + near[1].error ** 2) / 2)
+  assert.equal(comparableScatter(f.loo!, 3e9), local)
+  assert.ok(Math.abs(inside.uncertainty! - 2.571 * Math.max(f.looErrorInterior!, local)) < 1e-12)
+  assert.deepEqual(inside.interval, {low: inside.top1 - inside.uncertainty!, high: inside.top1 + inside.uncertainty!})
   const outside = predictWithUncertainty(f, 80e9)
   assert.equal(outside.extrapolated, true)
-  assert.equal(outside.uncertainty, f.looErrorEnds)
+  assert.ok(outside.uncertainty! >= 2.571 * f.looErrorEnds! - 1e-12)
 })
 
-test('per-dimension groups share the baseline point and skip groups too small to fit', () => {
+test('the interval is never narrower than the scatter of comparable points', () => {
+  // A smooth curve plus two trainings of one network 1 pp apart: near them, the interval must
+  // cover that scatter even though the curve fits the other points to 0.01 pp.
+  const law = (g: number) => 82 - 3 * g ** -0.5
+  const pts = [0.4, 0.7, 1, 2, 4, 8, 16].map((g) => ({macs: g * 1e9, top1: law(g) + (g === 4 ? 0 : 0.01 * Math.sin(g))}))
+  pts.push({macs: 4e9, top1: law(4) + 1})
+  const f = fitScalingLaw(pts)
+  const p = predictWithUncertainty(f, 4.1e9)
+  const replicate = f.loo!.filter((l) => l.macs === 4e9)
+  assert.equal(replicate.length, 2)
+  assert.ok(p.uncertainty! >= Math.sqrt((replicate[0].error ** 2 + replicate[1].error ** 2) / 2), `${p.uncertainty}`)
+  assert.ok(p.uncertainty! > 0.5)
+  // Far from them the interval is the curve's own.
+  assert.ok(predictWithUncertainty(f, 0.8e9).uncertainty! < p.uncertainty!)
+})
+
+test('non-positive or non-finite MACs are refused, not predicted as −Infinity or NaN', () => {
+  const f = fitScalingLaw(paperPoints())
+  for (const m of [0, -1e9, NaN, Infinity]) assert.throws(() => predictWithUncertainty(f, m), (e) => e instanceof UserError && /MACs must be a finite number > 0/.test(e.message), String(m))
+})
+
+test('per-path groups share the baseline point and skip groups too small to fit', () => {
   const csv = [
     'base,depth,width,resolution,top1',
     'efficientnet-b0,1,1,1,77',
     ...[1.4, 1.8, 2.6, 3.8].map((w, i) => `efficientnet-b0,1,${w},1,${78 + i * 0.5}`),
     'efficientnet-b0,1.4,1.2,1.3,81',
   ].join('\n')
-  const g = fitGroups(resolveAccuracy(parseAccuracyCsv(csv, 'dims.csv')), 'dimension')
+  const g = fitGroups(fitPoints(resolveAccuracy(parseAccuracyCsv(csv, 'dims.csv'))), 'path')
   const width = g.groups.find((x) => x.group === 'width')!
   assert.equal(width.points.length, 5)
   assert.ok(width.fit)
@@ -115,14 +163,16 @@ test('accuracy CSV: quoted fields, missing columns named, non-numeric values wit
   assert.throws(() => resolveAccuracy(parseAccuracyCsv('base,image_size,top1\nefficientnet-b0,224,77\nefficientnet-b0,16,70\n', 'f.csv')), /f\.csv line 3: image size 16 px is too small/)
 })
 
-test('fit command on the paper fixture: --json has the parameters and a prediction', () => {
-  const r = runCli(['fit', '--accuracy', FIXTURE, '--predict', 'model=efficientnet-b8', '--predict', 'width=1.5', '--json'])
+test('fit command on the paper fixture: --json has the parameters and predictions with intervals', () => {
+  const r = runCli(['fit', '--accuracy', FIXTURE, '--predict', 'model=efficientnet-b8', '--predict', 'macs=1.5G', '--json'])
   assert.equal(r.status, 0, r.stderr)
   const doc = JSON.parse(r.stdout)
-  assert.equal(doc.groups.length, 1)
+  assert.equal(doc.by, 'path', 'auto: a points file is fitted per path')
+  assert.deepEqual(doc.groups.map((g: {group: string}) => g.group), ['compound'], 'B0–B7 are the baseline and compound points')
   for (const k of ['a', 'b', 'c', 'looError', 'residuals']) assert.ok(k in doc.groups[0].fit, k)
   assert.equal(doc.predictions.length, 2)
   assert.equal(doc.predictions[0].extrapolated, true)
+  for (const p of doc.predictions) assert.ok(p.interval.high - p.interval.low > 0 && p.onPath)
   const human = runCli(['fit', '--accuracy', FIXTURE])
   assert.match(human.stdout, /MACs = multiply-accumulates/)
 })

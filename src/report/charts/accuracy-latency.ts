@@ -1,14 +1,15 @@
 /** Accuracy vs measured latency, for the sweep points whose accuracy is known (paper or user CSV). */
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, PlotRow} from '../chart.js'
-import {batchFacet, frame, TITLE} from '../theme.js'
+import {labelLayers} from '../labels.js'
+import {batchFacet, frame, logAxis, SHARED_PANELS, TITLE} from '../theme.js'
 
 const MAX_USER_LABELS = 12
 
 export function accuracyLatencyChart(rows: PlotRow[], runs: string[]): Chart {
   const title = 'Accuracy vs measured latency'
   const labelAll = rows.filter((r) => !String(r.accSource).startsWith('paper')).length <= MAX_USER_LABELS
-  const x = {field: 'p50Ms', type: 'quantitative', title: TITLE.latency, scale: {type: 'log', nice: false, padding: 12}} as const
+  const x = {field: 'p50Ms', type: 'quantitative', title: TITLE.latency, ...logAxis(rows.map((r) => r.p50Ms as number), 300)} as const
   const y = {field: 'top1', type: 'quantitative', title: TITLE.top1, scale: {zero: false, padding: 10}} as const
   const spec: TopLevelSpec = {
     ...frame(title, [`Sweep points whose accuracy is known, joined on base, multipliers and image size. Runs: ${runs.join(', ')}.`], rows),
@@ -37,14 +38,10 @@ export function accuracyLatencyChart(rows: PlotRow[], runs: string[]): Chart {
           },
         },
         // Names of paper models always; the user's only when few enough to read (else tooltips).
-        {
-          transform: [{filter: `${labelAll} || indexof(datum.accSource, 'paper') === 0`}],
-          mark: {type: 'text', dx: 6, dy: -7, align: 'left', fontSize: 9},
-          encoding: {x, y, text: {field: 'accName'}},
-        },
+        ...labelLayers(x, y, 'accName', {fontSize: 9, filter: `${labelAll} || indexof(datum.accSource, 'paper') === 0`}),
       ],
     },
-    resolve: {scale: {x: 'independent'}},
+    resolve: SHARED_PANELS,
   }
   return {id: 'accuracy-latency', title, rows, spec}
 }

@@ -8,7 +8,8 @@ import type {Chart, PlotRow} from '../chart.js'
 import {pointForName} from '../../accuracy/models.js'
 import {costPoint} from '../../accuracy/resolve.js'
 import type {PaperTable, Table2Row} from '../paper.js'
-import {billions, frame, millions, TITLE} from '../theme.js'
+import {labelLayers} from '../labels.js'
+import {billions, frame, logAxis, millions, TITLE} from '../theme.js'
 
 export type FamilyMetric = 'macs' | 'params'
 
@@ -36,8 +37,8 @@ export function familyChart(table2: PaperTable<Table2Row>, metric: FamilyMetric)
   const what = metric === 'macs' ? 'MACs' : 'parameters'
   const title = `EfficientNet-B0…B7 vs other ImageNet models: top-1 vs ${what}`
   const rows = familyRows(table2).filter((r) => r[xField] !== null)
-  const x = {field: xField, type: 'quantitative', title: TITLE[metric], scale: {type: 'log', nice: false, padding: 12}, axis: {grid: true}} as const
-  const y = {field: 'top1', type: 'quantitative', title: TITLE.top1, scale: {zero: false}} as const
+  const x = {field: xField, type: 'quantitative', title: TITLE[metric], ...logAxis(rows.map((r) => r[xField] as number), 620)} as const
+  const y = {field: 'top1', type: 'quantitative', title: TITLE.top1, scale: {zero: false, padding: 12}} as const
   const color = {field: 'family', type: 'nominal', title: null, scale: {domain: ['EfficientNet', 'other models'], range: ['#d62728', '#4c78a8']}} as const
   const spec: TopLevelSpec = {
     ...frame(title, [`Paper Table 2 accuracy (v5). EfficientNets and ResNet-50 at effscale's computed ${what}, the others at the published ones (log scale).`, 'MACs = multiply-accumulates (the paper\'s FLOPs); FLOPs = 2 × MACs.'], rows),
@@ -62,10 +63,7 @@ export function familyChart(table2: PaperTable<Table2Row>, metric: FamilyMetric)
           ],
         },
       },
-      {
-        mark: {type: 'text', dx: 6, dy: -7, align: 'left'},
-        encoding: {x, y, text: {field: 'model'}, color},
-      },
+      ...labelLayers(x, y, 'model', {color}),
     ],
   }
   return {id: `family-${metric}`, title, rows, spec}

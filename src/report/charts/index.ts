@@ -1,14 +1,18 @@
 /** Which charts a report holds, in order: the paper's first, then the user's, then the sweeps'. */
 import path from 'node:path'
+import type {Benchmark} from '../../accuracy/benchmark.js'
 import type {AccuracyData} from '../../accuracy/csv.js'
 import type {Chart} from '../chart.js'
 import {compareRuns, joinAccuracyLatency, paperAccuracy, sweepRows, userAccuracy} from '../join.js'
 import type {PaperTables} from '../paper.js'
+import {runContext, withSubtitle} from '../run-context.js'
 import type {SweepRun} from '../sweep.js'
 import {accuracyLatencyChart} from './accuracy-latency.js'
+import {accuracyPathsChart, paperPathPoints, userPathPoints} from './accuracy-paths.js'
 import {b0ScalingChart} from './b0-scaling.js'
 import {familyChart} from './family.js'
 import {otherScalingChart} from './other-scaling.js'
+import {paretoChart} from './pareto.js'
 import {phiGrowthChart} from './phi-growth.js'
 import {speedupChart} from './sweep-speedup.js'
 import {sweepChart} from './sweep-latency.js'
@@ -19,6 +23,10 @@ export interface ChartInputs {
   paper: PaperTables
   runs: SweepRun[]
   accuracy?: AccuracyData
+  /** A timm results file for the landscape (else --accuracy when it is one). */
+  timm?: AccuracyData
+  /** timm benchmark files: throughput and MACs of the landscape's models. */
+  benchmarks?: Benchmark[]
 }
 
 export interface ChartSet {
@@ -27,7 +35,7 @@ export interface ChartSet {
   notes: string[]
 }
 
-export function buildCharts({paper, runs, accuracy}: ChartInputs): ChartSet {
+export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: ChartInputs): ChartSet {
   const notes: string[] = []
   const charts: Chart[] = [
     b0ScalingChart(paper.table7),
@@ -37,10 +45,18 @@ export function buildCharts({paper, runs, accuracy}: ChartInputs): ChartSet {
     transferChart(paper.table5),
     phiGrowthChart(),
   ]
+  // One-way and compound curves: the user's trials, else the paper's points marked published.
+  const trials = accuracy ? userPathPoints(accuracy) : null
+  charts.push(accuracyPathsChart(trials ?? paperPathPoints(paper), trials === null))
   const user = accuracy ? userAccuracy(accuracy, path.basename(accuracy.source)) : []
   if (accuracy) {
     if (user.length) charts.push(userAccuracyChart(user, accuracy.source))
     else notes.push(`user-accuracy: no row of ${accuracy.source} names a model effscale can build`)
+  }
+  const landscape = timm ?? (accuracy?.format === 'timm' ? accuracy : undefined)
+  if (landscape) {
+    const mine = accuracy && accuracy !== landscape && accuracy.format === 'points' ? user.map((u) => ({name: u.accName, macs: u.macsB * 1e9, top1: u.top1})) : []
+    charts.push(paretoChart(landscape.timm, benchmarks, mine, landscape.source))
   }
   if (runs.length === 0) return {charts, notes}
 
@@ -50,13 +66,15 @@ export function buildCharts({paper, runs, accuracy}: ChartInputs): ChartSet {
     notes.push('sweep charts: every sweep point failed; nothing to plot')
     return {charts, notes}
   }
-  charts.push(sweepChart(sweep, labels, 'latency'), sweepChart(sweep, labels, 'throughput'))
+  // Every latency chart says where it was measured: device, EP, threads, dtype per run.
+  const measured = (c: Chart) => withSubtitle(c, runs.map(runContext))
+  charts.push(measured(sweepChart(sweep, labels, 'latency')), measured(sweepChart(sweep, labels, 'throughput')))
   const joined = joinAccuracyLatency([...paperAccuracy(paper), ...user], sweep)
-  if (joined.length) charts.push(accuracyLatencyChart(joined, labels))
+  if (joined.length) charts.push(measured(accuracyLatencyChart(joined, labels)))
   else notes.push('accuracy-latency: no swept point has a known accuracy (paper tables or --accuracy)')
   if (runs.length > 1) {
     const speed = compareRuns(sweep, labels)
-    if (speed.length) charts.push(speedupChart(speed, labels))
+    if (speed.length) charts.push(measured(speedupChart(speed, labels)))
     else notes.push(`sweep-speedup: no point of ${labels.slice(1).join(', ')} matches one of ${labels[0]}`)
   }
   return {charts, notes}

@@ -7,7 +7,7 @@ import type {TopLevelSpec} from 'vega-lite'
 import {PAPER_COEFFICIENTS} from '../../arch/point.js'
 import type {Chart, PlotRow} from '../chart.js'
 import {costPoint} from '../../accuracy/resolve.js'
-import {billions, frame, round} from '../theme.js'
+import {billions, frame, logAxis, round} from '../theme.js'
 
 const {alpha, beta, gamma} = PAPER_COEFFICIENTS
 const PRODUCT = alpha * beta ** 2 * gamma ** 2
@@ -47,8 +47,8 @@ export function phiGrowthChart(): Chart {
     ],
     mark: {type: 'line', point: true},
     encoding: {
-      x: {field: 'phi', type: 'quantitative', title: 'compound coefficient φ', axis: {format: '~g'}},
-      y: {field: 'ratio', type: 'quantitative', title: 'MACs relative to B0 (×)', scale: {type: 'log', nice: false, padding: 12}},
+      x: {field: 'phi', type: 'quantitative', title: 'compound coefficient φ (dimensionless)', axis: {format: '~g'}},
+      y: {field: 'ratio', type: 'quantitative', title: 'MACs relative to B0 (×)', ...logAxis(rows.flatMap((r) => [r.effscale, r.ideal, r.coefficients] as number[]), 360, 'y')},
       color: {field: 'series', type: 'nominal', title: null, scale: {domain: SERIES, range: ['#d62728', '#4c78a8', '#9e9e9e']}},
       strokeDash: {field: 'series', type: 'nominal', scale: {domain: SERIES, range: [[1, 0], [6, 3], [2, 2]]}},
       tooltip: [

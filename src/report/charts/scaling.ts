@@ -5,6 +5,7 @@
 import {costPoint} from '../../accuracy/resolve.js'
 import type {ScalingRow} from '../paper.js'
 import type {Layers, PlotRow} from '../chart.js'
+import {labelLayers} from '../labels.js'
 import {billions, millions, round, SCALINGS, TITLE} from '../theme.js'
 
 export function scalingRows(rows: ScalingRow[]): PlotRow[] {
@@ -45,7 +46,7 @@ function scalingLabel(r: ScalingRow): string {
 
 const FROM = ['effscale (computed)', 'paper (published)']
 
-/** Dashed rule from published to computed MACs, a point for each, a label at the computed one. */
+/** Dashed rule from published to computed MACs, a point for each, a label beside the computed one. */
 export function scalingLayers(): {layer: Layers} {
   const y = {field: 'top1', type: 'quantitative', title: TITLE.top1, scale: {zero: false, padding: 12}} as const
   return {
@@ -77,10 +78,7 @@ export function scalingLayers(): {layer: Layers} {
           ],
         },
       },
-      {
-        mark: {type: 'text', align: 'left', dx: 8, dy: -8},
-        encoding: {x: {field: 'macsB', type: 'quantitative'}, y, text: {field: 'label'}},
-      },
+      ...labelLayers({field: 'macsB', type: 'quantitative'}, y, 'label'),
     ],
   }
 }

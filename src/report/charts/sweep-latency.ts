@@ -5,15 +5,15 @@
  */
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, PlotRow} from '../chart.js'
-import {batchFacet, frame, TITLE} from '../theme.js'
+import {batchFacet, frame, logAxis, SHARED_PANELS, TITLE} from '../theme.js'
 
 export type SweepMetric = 'latency' | 'throughput'
 
 export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric): Chart {
   const field = metric === 'latency' ? 'p50Ms' : 'throughput'
   const title = metric === 'latency' ? 'Latency vs MACs per scaling dimension' : 'Throughput vs MACs per scaling dimension'
-  const x = {field: 'macsB', type: 'quantitative', title: TITLE.macs, scale: {type: 'log', nice: false, padding: 12}} as const
-  const y = {field, type: 'quantitative', title: TITLE[metric], scale: {type: 'log', nice: false, padding: 12}} as const
+  const x = {field: 'macsB', type: 'quantitative', title: TITLE.macs, ...logAxis(rows.map((r) => r.macsB as number), 300)} as const
+  const y = {field, type: 'quantitative', title: TITLE[metric], ...logAxis(rows.map((r) => r[field] as number), 240, 'y')} as const
   const spec: TopLevelSpec = {
     ...frame(title, [`Sweep ${runs.join(', ')}: median per batch, log-log. One line per scaling grid; a steeper line means more ${metric === 'latency' ? 'latency' : 'throughput lost'} per extra MAC.`, 'MACs per image (multiply-accumulates); FLOPs = 2 × MACs.'], rows),
     facet: batchFacet(runs),
@@ -40,7 +40,7 @@ export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric)
         ],
       },
     },
-    resolve: {scale: {y: 'independent'}},
+    resolve: SHARED_PANELS,
   }
   return {id: `sweep-${metric}`, title, rows, spec}
 }

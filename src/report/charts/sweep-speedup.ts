@@ -1,11 +1,11 @@
 /** Several sweeps side by side: the speed-up of each run over the first, per matched point. */
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, PlotRow} from '../chart.js'
-import {batchFacet, frame, TITLE} from '../theme.js'
+import {batchFacet, frame, logAxis, SHARED_PANELS, TITLE} from '../theme.js'
 
 export function speedupChart(rows: PlotRow[], runs: string[]): Chart {
   const title = `Speed-up over ${runs[0]}`
-  const x = {field: 'macsB', type: 'quantitative', title: TITLE.macs, scale: {type: 'log', nice: false, padding: 12}} as const
+  const x = {field: 'macsB', type: 'quantitative', title: TITLE.macs, ...logAxis(rows.map((r) => r.macsB as number), 300)} as const
   const spec: TopLevelSpec = {
     ...frame(title, [`Median latency of ${runs[0]} ÷ that of ${runs.slice(1).join(', ')}, per matched point (same grid, base, multipliers, image size, batch). Above 1: faster than ${runs[0]}.`], rows),
     facet: batchFacet(),
@@ -18,7 +18,7 @@ export function speedupChart(rows: PlotRow[], runs: string[]): Chart {
           mark: {type: 'line', point: {filled: true, size: 45}},
           encoding: {
             x,
-            y: {field: 'speedup', type: 'quantitative', title: `speed-up (× vs ${runs[0]})`, scale: {type: 'log', nice: false, padding: 12}},
+            y: {field: 'speedup', type: 'quantitative', title: `speed-up (× vs ${runs[0]})`, ...logAxis([1, ...rows.map((r) => r.speedup as number)], 240, 'y')},
             color: {field: 'grid', type: 'nominal', title: 'scaling grid'},
             strokeDash: {field: 'run', type: 'nominal', title: 'run', sort: runs.slice(1)},
             order: {field: 'macsB', type: 'quantitative'},
@@ -36,7 +36,7 @@ export function speedupChart(rows: PlotRow[], runs: string[]): Chart {
         },
       ],
     },
-    resolve: {scale: {y: 'independent'}},
+    resolve: SHARED_PANELS,
   }
   return {id: 'sweep-speedup', title, rows, spec}
 }

@@ -2,7 +2,8 @@
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, PlotRow} from '../chart.js'
 import type {PaperTable, Table5Row, TransferEntry} from '../paper.js'
-import {frame, millions, TITLE} from '../theme.js'
+import {labelLayers} from '../labels.js'
+import {frame, logAxis, millions, OWN_Y_PANELS, TITLE} from '../theme.js'
 
 const VS_PUBLIC = 'vs best public model'
 const VS_REPORTED = 'vs best reported result'
@@ -29,8 +30,9 @@ export function transferChart(table5: PaperTable<Table5Row>): Chart {
   const all = transferRows(table5)
   const rows = all.filter((r) => r.paramsM !== null)
   const hidden = [...new Set(all.filter((r) => r.paramsM === null).map((r) => `${r.model} on ${r.dataset}`))]
-  const x = {field: 'paramsM', type: 'quantitative', title: TITLE.params, scale: {type: 'log', nice: false, padding: 12}} as const
-  const y = {field: 'top1', type: 'quantitative', title: 'top-1 accuracy (%)', scale: {zero: false, padding: 10}, axis: {format: '.1f'}} as const
+  const x = {field: 'paramsM', type: 'quantitative', title: TITLE.params, ...logAxis(rows.map((r) => r.paramsM as number), 200)} as const
+  // Ticks at least 0.1 apart: '.1f' labels then never repeat (a 0.05 step printed 90.8 three times).
+  const y = {field: 'top1', type: 'quantitative', title: 'top-1 accuracy (%)', scale: {zero: false, padding: 10}, axis: {format: '.1f', tickMinStep: 0.1}} as const
   const spec: TopLevelSpec = {
     ...frame(title, [
       'Paper Table 5. Each line joins an EfficientNet to the model it is compared with (transfer models drop the ImageNet classifier).',
@@ -59,13 +61,11 @@ export function transferChart(table5: PaperTable<Table5Row>): Chart {
             ],
           },
         },
-        {
-          mark: {type: 'text', dx: 6, dy: -7, align: 'left', fontSize: 9},
-          encoding: {x, y, text: {field: 'model'}},
-        },
+        ...labelLayers(x, y, 'model', {fontSize: 9}),
       ],
     },
-    resolve: {scale: {y: 'independent'}},
+    // One panel per dataset: accuracies of different datasets are not compared, parameters are.
+    resolve: OWN_Y_PANELS,
   }
   return {id: 'transfer', title, rows, spec}
 }

@@ -5,7 +5,8 @@
 import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, Layers} from '../chart.js'
 import type {AccuracyPoint} from '../join.js'
-import {frame, TITLE} from '../theme.js'
+import {labelLayers} from '../labels.js'
+import {frame, logAxis, SHARED_Y_PANELS, TITLE} from '../theme.js'
 
 /** Beyond this many points, names go to tooltips only. */
 const MAX_LABELS = 30
@@ -15,7 +16,7 @@ export function userAccuracyChart(points: AccuracyPoint[], source: string): Char
   const rows = points
   const y = {field: 'top1', type: 'quantitative', title: TITLE.top1, scale: {zero: false, padding: 10}} as const
   const panel = (field: 'macsB' | 'paramsM') => {
-    const x = {field, type: 'quantitative', title: field === 'macsB' ? TITLE.macs : TITLE.params, scale: {type: 'log', nice: false, padding: 12}} as const
+    const x = {field, type: 'quantitative', title: field === 'macsB' ? TITLE.macs : TITLE.params, ...logAxis(rows.map((r) => r[field]), 420)} as const
     const layer: Layers = [
         {
           mark: {type: 'point', filled: true, size: 55, opacity: 0.85},
@@ -36,12 +37,13 @@ export function userAccuracyChart(points: AccuracyPoint[], source: string): Char
           },
         },
     ]
-    if (rows.length <= MAX_LABELS) layer.push({mark: {type: 'text', dx: 6, dy: -7, align: 'left', fontSize: 9}, encoding: {x, y, text: {field: 'accName'}}})
+    if (rows.length <= MAX_LABELS) layer.push(...labelLayers(x, y, 'accName', {fontSize: 9, field: field === 'macsB' ? 'labelMacs' : 'labelParams'}))
     return {width: 420, height: 320, layer}
   }
   const spec: TopLevelSpec = {
     ...frame(title, [`${points.length} rows of ${source} that effscale can build, at effscale's computed MACs and params (log scale).`, 'MACs = multiply-accumulates; FLOPs = 2 × MACs.'], rows),
     hconcat: [panel('macsB'), panel('paramsM')],
+    resolve: SHARED_Y_PANELS,
   }
   return {id: 'user-accuracy', title, rows, spec}
 }
