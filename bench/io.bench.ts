@@ -18,7 +18,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function bench(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'effscale-bench-io-'))
   try {
-    const cases = refusalCases(dir)
+    const cases = await refusalCases(dir)
     const wall = new Map<string, number[]>()
     const rss = new Map<string, number>()
     const add = (name: string, ms: number, mb: number) => {

@@ -63,8 +63,8 @@ function splitExisting(abs: string, at: string): {existing: string; missing: str
 }
 
 /**
- * Create `dir` (and missing parents) and prove a file can be made there; else a one-line
- * IoError starting with `flag dir` (exit 2 for a bad path, 1 for a machine fault).
+ * Create `dir` (and missing parents) and check it is writable; else a one-line IoError
+ * starting with `flag dir` (exit 2 for a bad path, 1 for a machine fault).
  */
 export function ensureOutDir(dir: string, flag: string): void {
   makeDir(dir, `${flag} ${dir}`)

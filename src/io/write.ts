@@ -29,8 +29,13 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, what: s
       throw ioError(what, error)
     }
   }
-  // Through a symlink to a regular file, replace the file, not the link.
-  const target = existing ? realpathSync(file) : file
+  let target = file
+  try {
+    // Through a symlink to a regular file, replace the file, not the link.
+    if (existing) target = realpathSync(file)
+  } catch (error) {
+    throw ioError(what, error)
+  }
   refusePseudoFs(path.dirname(path.resolve(target)), what)
   const tmp = tempName(target)
   try {

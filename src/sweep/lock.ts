@@ -70,7 +70,8 @@ export function lockSweepDir(dir: string, flag: string, command: string, note: (
       throw new UserError(`${at}: locked by another host (${who}); if that sweep is gone, delete ${file}`)
     }
     // Our own pid in a lock this process does not hold: a previous process of the same pid (a container restart).
-    if (owner.pid === process.pid ? heldHere.has(path.resolve(file)) : alive(owner.pid)) throw new UserError(`${at}: another sweep is writing there (${who}); wait for it or choose another --out`)
+    const running = owner.pid === process.pid ? heldHere.has(path.resolve(file)) : alive(owner.pid)
+    if (running) throw new UserError(`${at}: another sweep is writing there (${who}); wait for it or choose another --out`)
     if (takeOver(file, seen.text)) note(`${file}: took over the lock of ${who}, which is no longer running`)
   }
   throw new UserError(`${at}: another sweep is taking ${file} at the same moment; try again`)

@@ -11,7 +11,7 @@ import type {EmitOptions} from '../../src/onnx/emit.js'
 import {cachedModel} from '../../src/sweep/model-cache.js'
 import {runSweep} from '../../src/sweep/run.js'
 import {readRecords} from '../../src/sweep/store.js'
-import {runMeasured} from '../helpers/measured.js'
+import {LIMITS, runMeasured} from '../helpers/measured.js'
 import {deps, fakeEmitter, options, tmpDir} from './helpers.js'
 
 const net = lowerTarget(resolveTarget({base: 'efficientnet-b0', imageSize: 32}))
@@ -84,6 +84,7 @@ describe('model cache with the real CLI and onnxruntime', () => {
     writeFileSync(path.join(cache, `${model}.sha256`), createHash('sha256').update(garbage).digest('hex') + '\n')
     const f = sweep('o3')
     assert.equal(f.status, 1, f.stderr)
+    assert.ok(f.maxRssMb < LIMITS.rssMb, `${f.maxRssMb} MB`)
     assert.match(f.stderr.trim(), /^effscale: 1 of 1 points in .*o3 failed \(status "failed", reason in "error"; exit 1\)$/)
     const [rec] = readRecords(path.join(dir, 'o3')).records
     assert.equal(rec.status, 'failed')
