@@ -8,8 +8,8 @@ export type LatencyRecord = Pick<
   'key' | 'model' | 'infer_batch_size' | 'dtype' | 'status' | 'error' | 'min_ms' | 'mean_ms' | 'p50_ms' | 'p90_ms' | 'p99_ms'
 >
 
-/** How a budget check reads results.jsonl: the columns above, and an unterminated last line (a sweep killed mid-write) skipped with a warning. */
-export const LATENCY_READ: ParseOptions = {require: ['key', 'model', 'infer_batch_size', 'dtype', 'status'], partial: 'skip'}
+/** How a budget check reads results.jsonl: the columns above (the rest as every reader does, src/sweep/results.ts). */
+export const LATENCY_READ: ParseOptions = {require: ['key', 'model', 'infer_batch_size', 'dtype', 'status']}
 
 /** results.jsonl text → records (pure); a bad line is an Error naming file and line. */
 export const parseResults = (text: string, source: string) => parseResultsJsonl<LatencyRecord>(text, source, LATENCY_READ)

@@ -1,10 +1,11 @@
 import {Command} from '@oclif/core'
-import {EXIT, UserError} from '../errors.js'
+import {EXIT, fsErrorLine, UserError} from '../errors.js'
 
 /**
  * Base of every effscale command: `--json` prints the returned result as one JSON document on
  * stdout; a user error — a UserError, or oclif's own flag/argument parse error — becomes one
- * line on stderr and exit code 2 (no stack trace, no usage dump).
+ * line on stderr and exit code 2 (no stack trace, no usage dump); an I/O error becomes one line
+ * with the exit code of IO_ERRORS (src/errors.ts).
  */
 export abstract class EffscaleCommand<T> extends Command {
   static override enableJsonFlag = true
@@ -12,9 +13,11 @@ export abstract class EffscaleCommand<T> extends Command {
   abstract override run(): Promise<T>
 
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    const message = err instanceof UserError ? err.message : parseErrorLine(err)
+    // A raw fs error (disk full, permission) that no call site named still becomes one line.
+    const known = err instanceof UserError ? err : fsErrorLine(err)
+    const message = known?.message ?? parseErrorLine(err)
     if (message !== undefined) {
-      const exitCode = err instanceof UserError ? err.exitCode : EXIT.usage
+      const exitCode = known?.exitCode ?? EXIT.usage
       if (this.jsonEnabled()) this.logJson({error: message, exitCode})
       else process.stderr.write(`effscale: ${message}\n`)
       this.exit(exitCode)

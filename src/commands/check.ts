@@ -1,5 +1,3 @@
-import {mkdirSync, writeFileSync} from 'node:fs'
-import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {annotations} from '../budget/annotations.js'
 import {runCheck} from '../budget/check.js'
@@ -7,7 +5,9 @@ import {toJUnit} from '../budget/junit.js'
 import {renderCheck} from '../budget/render.js'
 import type {CheckResult} from '../budget/result.js'
 import {EffscaleCommand} from '../cli/base-command.js'
-import {EXIT, UserError} from '../errors.js'
+import {EXIT} from '../errors.js'
+import {ensureParentDir} from '../io/out-dir.js'
+import {writeFileAtomic} from '../io/write.js'
 
 export default class Check extends EffscaleCommand<CheckResult> {
   static override summary = 'Gate CI on MACs, FLOPs, params, activations, memory and latency budgets'
@@ -45,10 +45,6 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs. See docs/c
 }
 
 function writeOut(file: string, text: string): void {
-  try {
-    mkdirSync(path.dirname(file), {recursive: true})
-    writeFileSync(file, text)
-  } catch (error) {
-    throw new UserError(`--junit ${file}: cannot write (${(error as Error).message})`)
-  }
+  ensureParentDir(file, '--junit')
+  writeFileAtomic(file, text, `--junit ${file}: cannot write`)
 }

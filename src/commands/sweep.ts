@@ -3,7 +3,7 @@ import {EffscaleCommand} from '../cli/base-command.js'
 import {parseNumber} from '../cli/numbers.js'
 import {renderTable} from '../cli/table.js'
 import {readText} from '../cli/target-flags.js'
-import {UserError} from '../errors.js'
+import {EXIT, UserError} from '../errors.js'
 import {realClock} from '../sweep/clock.js'
 import {loadEmitter} from '../sweep/emitter.js'
 import {DTYPES, INPUTS} from '../sweep/grid.js'
@@ -23,7 +23,8 @@ export default class Sweep extends EffscaleCommand<SweepResult> {
   static override summary = 'Timed ONNX Runtime inference sweeps over scaled networks (CUDA or CPU)'
   static override description = `Emits each grid point as an ONNX model (cached), times it with onnxruntime-node and appends one record per point to OUT/results.jsonl as it finishes; OUT/results.csv and OUT/run.json are written too.
 With no grid flags, runs the embedded default: on a GPU the paper's Figure 3 grids of EfficientNet-B0 plus B0–B7 at batch 1 and 64; on a CPU the same grids at a 128 px base (widths ≤ 3.8) plus B0–B2, batch 1, in under a minute on 2 cores.
-MACs = multiply-accumulates (the paper's "FLOPs"). Column names follow timm's benchmark CSVs (infer_samples_per_sec, infer_step_time, ...). See docs/sweep.md.`
+MACs = multiply-accumulates (the paper's "FLOPs"). Column names follow timm's benchmark CSVs (infer_samples_per_sec, infer_step_time, ...).
+Exit codes: 0 every point measured; 1 a point failed or the machine did (disk full), everything finished is kept; 2 bad input (or another sweep writes to --out); 130/143 stopped by Ctrl-C/SIGTERM. See docs/sweep.md.`
 
   static override examples = [
     '<%= config.bin %> sweep --out runs/default',
@@ -112,7 +113,13 @@ MACs = multiply-accumulates (the paper's "FLOPs"). Column names follow timm's be
     const records = readRecords(out).records
     const result: SweepResult = {...summary, records}
     this.log(render(result))
+    const failed = records.filter((r) => r.status === 'failed').length
     if (summary.interrupted) process.exitCode = exitCodeOf(stoppedBy ?? 'SIGINT')
+    else if (failed > 0) {
+      // CI must not pass a sweep with holes; every record, failed ones included, is written.
+      process.stderr.write(`effscale: ${failed} of ${records.length} points in ${out} failed (status "failed", reason in "error"; exit 1)\n`)
+      process.exitCode = EXIT.incomplete
+    }
     return result
   }
 }

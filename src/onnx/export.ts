@@ -2,13 +2,15 @@
  * Export a target as an ONNX file: check --out first (cheap, before minutes of work on a big
  * model), emit, write. Returns the figures the command prints.
  */
-import {accessSync, constants, statSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, statSync} from 'node:fs'
 import path from 'node:path'
 import type {Point} from '../arch/spec.js'
 import type {Target} from '../arch/target.js'
-import {UserError} from '../errors.js'
+import {ioError, UserError} from '../errors.js'
 import {lowerTarget} from '../flops/index.js'
 import {total} from '../flops/count.js'
+import {refusePseudoFs} from '../io/out-dir.js'
+import {writeFileAtomic} from '../io/write.js'
 import {emitModel, foldedBnParams, ONNX_OPSET, type EmitOptions} from './emit.js'
 
 export interface ExportOptions extends EmitOptions {
@@ -41,11 +43,7 @@ export function exportTarget(target: Target, opts: ExportOptions): ExportResult 
   const net = lowerTarget(target)
   const {out, force: _force, ...emit} = opts
   const bytes = emitModel(net, emit)
-  try {
-    writeFileSync(out, bytes)
-  } catch (error) {
-    throw new UserError(`--out ${out}: cannot write (${(error as Error).message})`)
-  }
+  writeFileAtomic(out, bytes, `--out ${out}: cannot write`)
   const t = total(net.ops)
   const folded = foldedBnParams(net)
   return {
@@ -70,10 +68,11 @@ function checkOut(out: string, force: boolean): void {
   const dir = path.dirname(path.resolve(out))
   const d = statOrNull(dir)
   if (!d?.isDirectory()) throw new UserError(`--out ${out}: cannot write (${d ? 'not a directory' : 'no such directory'}: ${dir})`)
+  refusePseudoFs(dir, `--out ${out}`)
   try {
     accessSync(existing ? out : dir, constants.W_OK)
-  } catch {
-    throw new UserError(`--out ${out}: cannot write (permission denied)`)
+  } catch (error) {
+    throw ioError(`--out ${out}: cannot write`, error)
   }
 }
 

@@ -3,14 +3,15 @@
  * charts (charts/index.ts), then write DIR/<chart>.vl.json, .svg, .png, data.csv and
  * report.html. Every input is checked before anything is written.
  */
-import {mkdirSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {stringify} from 'csv-stringify/sync'
 import {parseBenchmarkCsv} from '../accuracy/benchmark.js'
 import {accuracySummary, parseAccuracyCsv, type AccuracySummary} from '../accuracy/csv.js'
 import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
 import {CONVENTION} from '../flops/index.js'
+import {toCsv} from '../io/csv.js'
+import {ensureOutDir} from '../io/out-dir.js'
+import {writeFileAtomic} from '../io/write.js'
 import type {Chart, PlotRow} from './chart.js'
 import {buildCharts} from './charts/index.js'
 import {readEmbedScripts, reportHtml} from './html.js'
@@ -62,7 +63,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
   const notes = [...[accuracy, timm].flatMap((d) => d?.notes ?? []), ...built.notes]
   const charts: Chart[] = []
   for (const c of built.charts) charts.push(await placeLabels(c))
-  prepareOut(opts.out)
+  ensureOutDir(opts.out, '--out')
 
   const files: ChartFiles[] = []
   for (const chart of charts) {
@@ -102,26 +103,14 @@ export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
   }
 }
 
-function prepareOut(out: string): void {
-  try {
-    mkdirSync(out, {recursive: true})
-  } catch (e) {
-    throw new UserError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
-  }
-  if (!statSync(out).isDirectory()) throw new UserError(`--out ${out}: not a directory`)
+function write(out: string, name: string, data: string | Uint8Array): void {
+  const file = path.join(out, name)
+  writeFileAtomic(file, data, `--out ${out}: cannot write ${file}`)
 }
 
-function write(out: string, name: string, data: string | Buffer): void {
-  try {
-    writeFileSync(path.join(out, name), data)
-  } catch (e) {
-    throw new UserError(`--out ${out}: cannot write ${name} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
-  }
-}
-
-/** Every plotted row of every chart, a `chart` column first; columns in first-seen order. */
+/** Every plotted row of every chart, a `chart` column first; columns in first-seen order; formula-leading text escaped (io/csv.ts). */
 export function dataCsv(charts: Pick<Chart, 'id' | 'rows'>[]): string {
   const rows: PlotRow[] = charts.flatMap((c) => c.rows.map((r) => ({chart: c.id, ...r})))
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))]
-  return stringify(rows, {header: true, columns})
+  return toCsv(rows, columns)
 }

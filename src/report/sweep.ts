@@ -3,7 +3,6 @@ import path from 'node:path'
 import {UserError} from '../errors.js'
 import type {SweepRecord} from '../sweep/record.js'
 import {readSweepDir} from '../sweep/results.js'
-import {readRunJson} from '../sweep/store.js'
 
 export interface SweepRun {
   dir: string
@@ -15,10 +14,11 @@ export interface SweepRun {
 }
 
 export function loadSweep(dir: string): SweepRun {
-  const {records} = readSweepDir(dir, '--sweep')
+  // The rules every reader of a sweep directory follows (a torn last line is skipped with a warning).
+  const {records, warnings, meta: run} = readSweepDir(dir, '--sweep')
+  for (const w of warnings) process.stderr.write(`effscale: warning: ${w}\n`)
   if (records.length === 0) throw new UserError(`--sweep ${dir}: results.jsonl has no records`)
-  const run = readRunJson<unknown>(dir)
-  const meta = typeof run === 'object' && run !== null && !Array.isArray(run) ? (run as Record<string, unknown>) : null
+  const meta = run as Record<string, unknown> | null
   const named = meta && [meta.label, meta.name].find((v) => typeof v === 'string' && v.trim())
   return {dir, label: (named as string | undefined) ?? path.basename(path.resolve(dir)), meta, records}
 }

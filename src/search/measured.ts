@@ -56,6 +56,7 @@ export function joinMeasurements(
 export function readSweepRecords(dir: string, batch: number, dtype?: SweepRecord['dtype']): SweepRecord[] {
   // Search's own wording: whatever is wrong with DIR, say which file it looked for.
   if (!existsSync(path.join(dir, RESULTS_FILE))) throw new UserError(`--sweep ${dir}: no results.jsonl there (run a sweep first)`)
-  const {records} = readSweepDir(dir, '--sweep')
+  const {records, warnings} = readSweepDir(dir, '--sweep')
+  for (const w of warnings) process.stderr.write(`effscale: warning: ${w}\n`)
   return records.filter((r) => r.infer_batch_size === batch && (dtype === undefined || r.dtype === dtype))
 }

@@ -1,16 +1,24 @@
 /**
  * Content-addressed cache of emitted ONNX models: file name = hash of the lowering, the emit
  * options and the emitter's own code, so a changed network or emitter never reuses a stale
- * model. Files are written to a temporary name and renamed (a kill leaves no half model).
+ * model. Beside each model, `<name>.sha256` holds the hash of its bytes, checked on every read:
+ * a model changed on disk (a bad sector, a user's edit, a copy cut short) is emitted again.
+ * Files are written to a temporary name and renamed (a kill leaves no half model).
  */
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, openSync, readFileSync, readSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type {Lowered} from '../arch/ops.js'
+import {ioError} from '../errors.js'
+import {ensureOutDir} from '../io/out-dir.js'
+import {writeFileAtomic} from '../io/write.js'
 import type {EmitOptions} from '../onnx/emit.js'
 
 export type Emit = (net: Lowered, opts: EmitOptions) => Uint8Array
+
+/** One line to stderr, like every other effscale note. */
+const stderrNote = (line: string) => void process.stderr.write(`effscale: ${line}\n`)
 
 export function defaultCacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME
@@ -21,15 +29,44 @@ export function modelHash(net: Lowered, opts: EmitOptions, emitterId: string): s
   return createHash('sha256').update(emitterId).update('\0').update(JSON.stringify(opts)).update('\0').update(JSON.stringify(net)).digest('hex').slice(0, 24)
 }
 
-/** Path of the cached model, emitting it first when absent. */
-export function cachedModel(dir: string, net: Lowered, opts: EmitOptions, emit: Emit, emitterId: string): string {
+/** Path of the cached model, emitting it first when absent or when its bytes fail their hash. */
+export function cachedModel(dir: string, net: Lowered, opts: EmitOptions, emit: Emit, emitterId: string, note: (line: string) => void = stderrNote): string {
   const file = path.join(dir, `${modelHash(net, opts, emitterId)}.onnx`)
-  if (existsSync(file)) return file
-  mkdirSync(dir, {recursive: true})
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, emit(net, opts))
-  renameSync(tmp, file)
+  const sums = `${file}.sha256`
+  if (existsSync(file)) {
+    // No hash: written by an effscale before hashes; emitted again without a word.
+    const want = existsSync(sums) ? cacheRead(dir, sums, () => readFileSync(sums, 'utf8').trim()) : undefined
+    if (want !== undefined && want === cacheRead(dir, file, () => sha256File(file))) return file
+    if (want !== undefined) note(`model cache: ${file} does not match its content hash (changed on disk); emitting it again`)
+  }
+  ensureOutDir(dir, '--cache')
+  const bytes = emit(net, opts)
+  // The hash first: a model that exists always has one (a kill between the two leaves only a hash).
+  writeFileAtomic(sums, `${createHash('sha256').update(bytes).digest('hex')}\n`, `--cache ${dir}: cannot write ${sums}`)
+  writeFileAtomic(file, bytes, `--cache ${dir}: cannot write ${file}`)
   return file
+}
+
+/** A cache file that cannot be read fails every point alike: one IoError stops the sweep instead. */
+function cacheRead<T>(dir: string, file: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    throw ioError(`--cache ${dir}: cannot read ${file}`, error)
+  }
+}
+
+/** SHA-256 of a file, read in 1 MiB pieces (models can be larger than a Buffer). */
+export function sha256File(file: string): string {
+  const hash = createHash('sha256')
+  const buf = Buffer.allocUnsafe(1 << 20)
+  const fd = openSync(file, 'r')
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n))
+  } finally {
+    closeSync(fd)
+  }
+  return hash.digest('hex')
 }
 
 /** Identity of an emitter's code: hash of its compiled module file (changes on every edit). */

@@ -1,6 +1,7 @@
 /** Measure one grid point into a SweepRecord; any failure becomes a 'failed' record. */
 import path from 'node:path'
 import {resolveTarget} from '../arch/target.js'
+import {IoError} from '../errors.js'
 import {costTotals, lowerTarget} from '../flops/index.js'
 import type {Clock} from './clock.js'
 import type {GridPoint} from './grid.js'
@@ -101,6 +102,8 @@ export async function measurePoint(p: GridPoint, ctx: PointContext): Promise<Swe
     }
     return rec
   } catch (error) {
+    // A cache that cannot be written fails every point alike: stop the sweep instead.
+    if (error instanceof IoError) throw error
     return {...rec, status: 'failed', error: oneLine(error)}
   } finally {
     await session?.release().catch(() => undefined)

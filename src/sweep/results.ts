@@ -1,15 +1,23 @@
 /**
- * The one reader of a sweep's results.jsonl (written by store.ts), for the sweep itself
- * (resume, merge), the report, budget checks and search. Each caller keeps its own policy
- * for an unterminated last line, which a sweep killed mid-write leaves behind.
+ * The one reader of sweep results (written by store.ts), for the sweep itself (--resume),
+ * `sweep merge`, the report, budget checks and search. One set of rules for all of them:
+ * - an unterminated last line that is not whole JSON (a writer killed mid-line) is skipped
+ *   with a warning; --resume cuts it before appending (store.ts repairJsonl);
+ * - any other line that is not a sweep record is refused, naming file and line;
+ * - in a sweep directory: run.json, when there, must be JSON; every record's key must be in
+ *   its grid, no key may appear twice, and every record has the EP run.json names (one EP
+ *   per directory).
+ * Readers differ only in the columns they need (`require`).
  */
-import {existsSync, statSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
+import type {RunMeta} from './meta.js'
 import type {SweepRecord} from './record.js'
 
 export const RESULTS_FILE = 'results.jsonl'
+export const RUN_FILE = 'run.json'
 
 /** The columns a sweep record must have to be charted or searched, and their types; readers may require fewer. */
 const COLUMN_TYPES = {
@@ -22,13 +30,13 @@ export type RequiredColumn = keyof typeof COLUMN_TYPES
 export interface ParseOptions {
   /** Columns every record must have, checked in this order (default: all of COLUMN_TYPES). */
   require?: readonly RequiredColumn[]
-  /** An unterminated last line that is not whole JSON: an 'error' like any other bad line (default), or 'skip' it with a warning. */
-  partial?: 'skip' | 'error'
 }
 
 export interface ParsedResults<R = SweepRecord> {
   records: R[]
-  /** The unterminated last line was not whole JSON and was skipped. */
+  /** 1-based line of each record in the file. */
+  lines: number[]
+  /** An unterminated last line that was not whole JSON was skipped. */
   truncated: boolean
   warnings: string[]
 }
@@ -41,9 +49,9 @@ const isA = (v: unknown, type: (typeof COLUMN_TYPES)[RequiredColumn]) =>
  * an Error "source:line: why" (callers add the flag and make it a UserError).
  */
 export function parseResultsJsonl<R = SweepRecord>(text: string, source: string, opts: ParseOptions = {}): ParsedResults<R> {
-  const {require = Object.keys(COLUMN_TYPES) as RequiredColumn[], partial = 'error'} = opts
+  const {require = Object.keys(COLUMN_TYPES) as RequiredColumn[]} = opts
   const lines = text.split('\n')
-  const out: ParsedResults<R> = {records: [], truncated: false, warnings: []}
+  const out: ParsedResults<R> = {records: [], lines: [], truncated: false, warnings: []}
   lines.forEach((line, i) => {
     if (line.trim() === '') return
     const at = `${source}:${i + 1}`
@@ -52,7 +60,7 @@ export function parseResultsJsonl<R = SweepRecord>(text: string, source: string,
       rec = JSON.parse(line)
     } catch {
       // The last element of the split is text after the last newline: a line not finished.
-      if (i === lines.length - 1 && partial === 'skip') {
+      if (i === lines.length - 1) {
         out.truncated = true
         return void out.warnings.push(`${at}: skipped an unterminated last line (a sweep stopped mid-write?)`)
       }
@@ -63,6 +71,7 @@ export function parseResultsJsonl<R = SweepRecord>(text: string, source: string,
     const bad = require.find((k) => !isA(r[k], COLUMN_TYPES[k]))
     if (bad) throw new Error(`${at}: not a sweep record ("${bad}" missing or not a ${COLUMN_TYPES[bad]})`)
     out.records.push(rec as R)
+    out.lines.push(i + 1)
   })
   return out
 }
@@ -77,12 +86,68 @@ export function readResultsFile<R = SweepRecord>(file: string, flag: string, opt
   }
 }
 
-/** A sweep directory given as `flag DIR` → its results.jsonl, parsed; one-line UserErrors name the input. */
-export function readSweepDir<R = SweepRecord>(dir: string, flag: string, opts?: ParseOptions): ParsedResults<R> & {file: string} {
+export interface SweepDirOptions extends ParseOptions {
+  /** A directory without results.jsonl: refused (default), or read as no records (a sweep not started yet). */
+  absent?: 'error' | 'empty'
+}
+
+export interface SweepDirResults<R> extends ParsedResults<R> {
+  file: string
+  /** run.json, when the directory has one. */
+  meta: Partial<RunMeta> | null
+}
+
+/** The record fields the directory rules read. */
+type Keyed = {key: string; ep?: unknown}
+
+/**
+ * A sweep directory given as `flag DIR` → its records and run.json, checked by the rules
+ * above; every refusal is a one-line UserError starting with `flag DIR`.
+ */
+export function readSweepDir<R extends Keyed = SweepRecord>(dir: string, flag: string, opts: SweepDirOptions = {}): SweepDirResults<R> {
   const at = `${flag} ${dir}`
   if (!existsSync(dir)) throw new UserError(`${at}: no such directory`)
   if (!statSync(dir).isDirectory()) throw new UserError(`${at}: not a directory`)
   const file = path.join(dir, RESULTS_FILE)
-  if (!existsSync(file)) throw new UserError(`${at}: no results.jsonl (not a sweep directory, or the sweep has not written results yet)`)
-  return {file, ...readResultsFile<R>(file, flag, opts)}
+  const meta = readMeta(dir, flag)
+  if (!existsSync(file)) {
+    if (opts.absent === 'empty') return {file, meta, records: [], lines: [], truncated: false, warnings: []}
+    throw new UserError(`${at}: no results.jsonl (not a sweep directory, or the sweep has not written results yet)`)
+  }
+  const parsed = readResultsFile<R>(file, flag, opts)
+  checkDirectory(parsed, meta, `${flag} ${file}`)
+  return {file, meta, ...parsed}
+}
+
+function readMeta(dir: string, flag: string): Partial<RunMeta> | null {
+  const file = path.join(dir, RUN_FILE)
+  if (!existsSync(file)) return null
+  let meta: unknown
+  try {
+    meta = JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    throw new UserError(`${flag} ${file}: not valid JSON`)
+  }
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new UserError(`${flag} ${file}: not a JSON object`)
+  return meta as Partial<RunMeta>
+}
+
+/** The directory rules: keys in run.json's grid, each key once, one EP. */
+function checkDirectory(parsed: ParsedResults<Keyed>, meta: Partial<RunMeta> | null, at: string): void {
+  const grid = Array.isArray(meta?.grid?.keys) ? new Set(meta.grid.keys) : undefined
+  const ep = typeof meta?.ep === 'string' ? {ep: meta.ep, where: 'run.json'} : undefined
+  const seen = new Map<string, number>()
+  parsed.records.forEach((r, i) => {
+    const line = parsed.lines[i]
+    if (grid && !grid.has(r.key)) {
+      throw new UserError(`${at}:${line}: point "${r.key}" is not in the directory's grid (run.json: grid ${meta!.grid!.id}, ${grid.size} points)`)
+    }
+    const first = seen.get(r.key)
+    if (first !== undefined) throw new UserError(`${at}:${line}: point "${r.key}" is recorded twice (also line ${first}): two sweeps wrote to one directory?`)
+    seen.set(r.key, line)
+    const want = ep ?? (i === 0 ? undefined : {ep: parsed.records[0].ep, where: `line ${parsed.lines[0]}`})
+    if (want && r.ep !== want.ep) {
+      throw new UserError(`${at}:${line}: measured on ${String(r.ep)}, ${want.where} on ${String(want.ep)}: a sweep directory holds one execution provider`)
+    }
+  })
 }

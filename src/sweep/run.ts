@@ -5,10 +5,10 @@
  * also after an interruption.
  */
 import path from 'node:path'
-import {UserError} from '../errors.js'
 import type {Clock} from './clock.js'
 import type {Emitter} from './emitter.js'
 import {buildGrid, measureKey, shardPoints, type Grid, type GridSpec} from './grid.js'
+import {lockSweepDir} from './lock.js'
 import type {TimingOptions} from './measure.js'
 import {effscaleVersion, hostInfo, type RunMeta} from './meta.js'
 import {measurePoint} from './point.js'
@@ -16,7 +16,7 @@ import {probeModel} from './probe.js'
 import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
 import {chooseEp, ORT_VERSION, type Ep, type EpChoice, type SessionFactory} from './session.js'
-import {appendRecord, ensureWritableDir, FILES, readRecords, readRunJson, repairJsonl, writeCsv, writeRunJson} from './store.js'
+import {appendRecord, ensureWritableDir, FILES, priorRecords, readRecords, repairJsonl, writeCsv, writeRunJson} from './store.js'
 
 export interface SweepOptions {
   out: string
@@ -64,6 +64,16 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
   // A fixed grid is checked before anything touches the disk or the device.
   const fixed = typeof o.grid === 'function' ? undefined : buildGrid(o.grid)
   ensureWritableDir(o.out)
+  // One writer per directory: a second sweep on this --out is refused here (exit 2).
+  const lock = lockSweepDir(o.out, '--out', 'sweep', d.warn)
+  try {
+    return await sweepLocked(o, d, fixed)
+  } finally {
+    lock.release()
+  }
+}
+
+async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefined): Promise<SweepSummary> {
   // An unwritable cache would fail every point, and --resume never retries failed points.
   ensureWritableDir(o.cacheDir, '--cache')
   const decision = await chooseEp(d.factory, o.ep, o.deviceId, probeModel())
@@ -73,7 +83,8 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
   const points = o.shard ? shardPoints(grid.points, o.shard) : grid.points
   const timing = typeof o.timing === 'function' ? o.timing(ep) : o.timing
 
-  const prior = checkPrior(o, grid, ep)
+  const host = hostInfo(ep, o.deviceId)
+  const prior = priorRecords({out: o.out, resume: o.resume, shard: o.shard, grid, ep, device: host.device})
   // Even with no whole record, a partial line must go before the first append.
   if (o.resume) repairJsonl(o.out)
   const done = new Map(prior.map((r) => [r.key, r]))
@@ -87,7 +98,7 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
   const meta: RunMeta = {
     effscale_version: effscaleVersion(),
     ort_version: ORT_VERSION,
-    ...hostInfo(ep, o.deviceId),
+    ...host,
     ep,
     ep_requested: o.ep,
     ep_fallback: decision.fallback ?? null,
@@ -105,6 +116,7 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
   let measured = 0
   let failed = 0
   let interrupted = false
+  let fault: unknown
   d.progress.start(points.length, points.length - todo.length)
   try {
     let emitter: Emitter | undefined
@@ -140,18 +152,27 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
         interrupted = true
         break
       }
+      // Durable (fsynced) before it is announced; a write error stops the sweep as one line naming the file.
       appendRecord(o.out, rec)
       if (rec.status === 'ok') reuse.set(measureKey(p), rec)
       else failed++
       measured++
       d.progress.finished(rec)
     }
+  } catch (error) {
+    fault = error
+    throw error
   } finally {
     d.progress.stop()
-    const all = readRecords(o.out).records
-    writeCsv(o.out, all)
-    const have = new Set(all.map((r) => r.key))
-    writeRunJson(o.out, {...meta, finished_at: now().toISOString(), complete: points.every((p) => have.has(p.key))})
+    // After a write error (disk full) these may fail too: the first error is the one reported.
+    try {
+      const all = readRecords(o.out).records
+      writeCsv(o.out, all)
+      const have = new Set(all.map((r) => r.key))
+      writeRunJson(o.out, {...meta, finished_at: now().toISOString(), complete: points.every((p) => have.has(p.key))})
+    } catch (error) {
+      if (fault === undefined) throw error
+    }
   }
   return {
     out: o.out,
@@ -166,35 +187,6 @@ export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSumm
     files: {jsonl: path.join(o.out, FILES.jsonl), csv: path.join(o.out, FILES.csv), run: path.join(o.out, FILES.run)},
   }
 }
-
-/** Records already in --out; refuses to mix grids or EPs, or to overwrite without --resume. */
-function checkPrior(o: SweepOptions, grid: Grid, ep: Ep): SweepRecord[] {
-  const {records, truncated} = readRecords(o.out)
-  const old = readRunJson<RunMeta>(o.out)
-  if (!o.resume) {
-    if (records.length || truncated) {
-      throw new UserError(`--out ${o.out} already holds sweep results: add --resume to continue that sweep, or choose another --out`)
-    }
-    return []
-  }
-  if (old && (old.grid?.id !== grid.id || !sameShard(old.shard, o.shard))) {
-    const was = `grid ${old.grid?.id} (${old.grid?.size} points${old.shard ? `, shard ${old.shard.k}/${old.shard.n}` : ''})`
-    const now = `grid ${grid.id} (${grid.points.length} points${o.shard ? `, shard ${o.shard.k}/${o.shard.n}` : ''})`
-    throw new UserError(`--resume: ${o.out} holds a sweep of ${was}, this command describes ${now}; use another --out`)
-  }
-  const keys = new Set(grid.points.map((p) => p.key))
-  const stray = records.find((r) => !keys.has(r.key))
-  if (stray) throw new UserError(`--resume: ${o.out} holds point "${stray.key}" that is not in this grid; use another --out`)
-  // run.json names one EP for the directory; latencies from two EPs would be charted as one sweep.
-  const otherEp = records.find((r) => r.ep !== ep)
-  if (otherEp) {
-    throw new UserError(`--resume: ${o.out} was measured on ${otherEp.ep}, this run got ${ep}; give --ep ${otherEp.ep} (or use another --out)`)
-  }
-  return records
-}
-
-const sameShard = (a: {k: number; n: number} | null | undefined, b: {k: number; n: number} | undefined) =>
-  (a ?? undefined)?.k === b?.k && (a ?? undefined)?.n === b?.n
 
 function ensureProfileDir(out: string): string {
   const dir = path.join(out, FILES.profiles)

@@ -1,79 +1,84 @@
 /**
  * A sweep directory: results.jsonl (append-only, one record per line, fsynced per point),
- * results.csv (regenerated from the jsonl), run.json (metadata). A kill -9 can leave a
- * truncated last line; reading (results.ts) skips it and `repairJsonl` cuts it before appending again.
+ * results.csv (regenerated from the jsonl), run.json (metadata), sweep.lock (lock.ts) while a
+ * sweep writes. Reading goes through results.ts (one set of rules for every reader); a kill -9
+ * can leave a torn last line, which readers skip and `repairJsonl` cuts before appending again.
+ * Every write error is one IoError line naming the file.
  */
-import {accessSync, closeSync, constants, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync} from 'node:fs'
 import path from 'node:path'
-import {stringify} from 'csv-stringify/sync'
-import {UserError} from '../errors.js'
+import {ioError, UserError} from '../errors.js'
+import {toCsv} from '../io/csv.js'
+import {ensureOutDir} from '../io/out-dir.js'
+import {appendDurable, writeFileAtomic, type WriteFn} from '../io/write.js'
+import type {Grid} from './grid.js'
+import {LOCK_FILE} from './lock.js'
 import {RECORD_COLUMNS, type SweepRecord} from './record.js'
-import {parseResultsJsonl, RESULTS_FILE} from './results.js'
+import {readSweepDir, RESULTS_FILE, RUN_FILE, type SweepDirResults} from './results.js'
+import type {Ep} from './session.js'
 
-export const FILES = {jsonl: RESULTS_FILE, csv: 'results.csv', run: 'run.json', profiles: 'profiles'} as const
+export const FILES = {jsonl: RESULTS_FILE, csv: 'results.csv', run: RUN_FILE, profiles: 'profiles', lock: LOCK_FILE} as const
 
-/** Create the directory and prove it is writable; else a one-line UserError naming it. */
+/** Create the directory (never into /proc or /sys) and check it is writable; else a one-line IoError naming it. */
 export function ensureWritableDir(dir: string, flag = '--out'): void {
-  try {
-    mkdirSync(dir, {recursive: true})
-    accessSync(dir, constants.W_OK)
-    const probe = path.join(dir, `.write-test-${process.pid}`)
-    writeFileSync(probe, '')
-    unlinkSync(probe)
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    throw new UserError(`${flag} ${dir}: not a writable directory (${e.code ?? e.message})`)
-  }
+  ensureOutDir(dir, flag)
 }
 
-export interface ReadResult {
-  records: SweepRecord[]
-  /** A partial last line was found (the writer was killed mid-line). */
-  truncated: boolean
+export type ReadResult = SweepDirResults<SweepRecord>
+
+/** The records of a sweep directory (none when it has no results.jsonl yet), by results.ts's rules. */
+export function readRecords(dir: string, flag = '--out'): ReadResult {
+  if (!existsSync(dir)) return {file: path.join(dir, FILES.jsonl), meta: null, records: [], lines: [], truncated: false, warnings: []}
+  return readSweepDir<SweepRecord>(dir, flag, {absent: 'empty'})
 }
 
-export function readRecords(dir: string): ReadResult {
-  const file = path.join(dir, FILES.jsonl)
-  if (!existsSync(file)) return {records: [], truncated: false}
-  const text = readFileSync(file, 'utf8')
-  // This writer ends every record with a newline: text after the last one is a line it did not finish.
-  const end = text.lastIndexOf('\n') + 1
-  try {
-    return {records: parseResultsJsonl(text.slice(0, end), file).records, truncated: text.slice(end).trim() !== ''}
-  } catch (error) {
-    throw new UserError((error as Error).message)
-  }
-}
-
-/** Cut a partial last line so the next append starts on a fresh line. */
+/**
+ * Make the file end on a whole line before appending: a torn last line (not whole JSON) is cut;
+ * a whole record that lacks only its newline keeps it (every reader counts it) and gets one.
+ */
 export function repairJsonl(dir: string): void {
   const file = path.join(dir, FILES.jsonl)
   if (!existsSync(file)) return
-  const buf = readFileSync(file)
-  const end = buf.lastIndexOf(0x0a) + 1
-  if (end === buf.length) return
-  const fd = openSync(file, 'r+')
+  const what = `--out ${dir}: cannot repair ${file}`
   try {
-    ftruncateSync(fd, end)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
+    const buf = readFileSync(file)
+    const end = buf.lastIndexOf(0x0a) + 1
+    if (end === buf.length) return
+    if (isJson(buf.subarray(end).toString('utf8'))) return appendDurable(file, '\n', what)
+    const fd = openSync(file, 'r+')
+    try {
+      ftruncateSync(fd, end)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  } catch (error) {
+    throw ioError(what, error)
   }
 }
 
-/** Append one record and fsync: a finished point survives a crash or kill -9. */
-export function appendRecord(dir: string, record: SweepRecord): void {
-  const fd = openSync(path.join(dir, FILES.jsonl), 'a')
+const isJson = (text: string) => {
   try {
-    writeSync(fd, JSON.stringify(record) + '\n')
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
+}
+
+/**
+ * Append one record and fsync: a finished point survives a crash or kill -9. On a write error
+ * (disk full) the partial line is cut off again and one IoError line names the file; only
+ * after this returns may the point be announced.
+ */
+export function appendRecord(dir: string, record: SweepRecord, write?: WriteFn): void {
+  const file = path.join(dir, FILES.jsonl)
+  appendDurable(file, JSON.stringify(record) + '\n', `--out ${dir}: cannot write ${file}`, write)
 }
 
 export function writeRecords(dir: string, records: readonly SweepRecord[]): void {
-  writeAtomic(path.join(dir, FILES.jsonl), records.map((r) => JSON.stringify(r) + '\n').join(''))
+  const file = path.join(dir, FILES.jsonl)
+  writeFileAtomic(file, records.map((r) => JSON.stringify(r) + '\n').join(''), `--out ${dir}: cannot write ${file}`)
 }
 
 /** Columns: the documented ones first, then any extra fields in first-seen order. */
@@ -87,7 +92,8 @@ export function csvColumns(records: readonly SweepRecord[]): string[] {
 export function writeCsv(dir: string, records: readonly SweepRecord[]): void {
   const columns = csvColumns(records)
   const rows = records.map((r) => columns.map((c) => (r as unknown as Record<string, unknown>)[c] ?? ''))
-  writeAtomic(path.join(dir, FILES.csv), stringify(rows, {header: true, columns}))
+  const file = path.join(dir, FILES.csv)
+  writeFileAtomic(file, toCsv(rows, columns), `--out ${dir}: cannot write ${file}`)
 }
 
 export function readRunJson<T>(dir: string): T | undefined {
@@ -101,11 +107,51 @@ export function readRunJson<T>(dir: string): T | undefined {
 }
 
 export function writeRunJson(dir: string, meta: unknown): void {
-  writeAtomic(path.join(dir, FILES.run), JSON.stringify(meta, null, 2) + '\n')
+  const file = path.join(dir, FILES.run)
+  writeFileAtomic(file, JSON.stringify(meta, null, 2) + '\n', `--out ${dir}: cannot write ${file}`)
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, text)
-  renameSync(tmp, file)
+export interface PriorCheck {
+  out: string
+  resume: boolean
+  shard?: {k: number; n: number}
+  grid: Grid
+  /** The EP and device this run measures on. */
+  ep: Ep
+  device: string
 }
+
+/**
+ * Records already in --out that this run may keep. Without --resume there must be none; with
+ * it, the directory must hold this grid and shard, measured on this EP and device.
+ */
+export function priorRecords(o: PriorCheck): SweepRecord[] {
+  const {records, truncated, meta} = readRecords(o.out)
+  if (!o.resume) {
+    if (records.length || truncated) {
+      throw new UserError(`--out ${o.out} already holds sweep results: add --resume to continue that sweep, or choose another --out`)
+    }
+    return []
+  }
+  const {grid} = o
+  if (meta && (meta.grid?.id !== grid.id || !sameShard(meta.shard, o.shard))) {
+    const was = `grid ${meta.grid?.id} (${meta.grid?.size} points${meta.shard ? `, shard ${meta.shard.k}/${meta.shard.n}` : ''})`
+    const now = `grid ${grid.id} (${grid.points.length} points${o.shard ? `, shard ${o.shard.k}/${o.shard.n}` : ''})`
+    throw new UserError(`--resume: ${o.out} holds a sweep of ${was}, this command describes ${now}; use another --out`)
+  }
+  const keys = new Set(grid.points.map((p) => p.key))
+  const stray = records.find((r) => !keys.has(r.key))
+  if (stray) throw new UserError(`--resume: ${o.out} holds point "${stray.key}" that is not in this grid; use another --out`)
+  // run.json names one EP and device for the directory; latencies of two would be charted as one sweep.
+  const otherEp = records.find((r) => r.ep !== o.ep)
+  if (otherEp) {
+    throw new UserError(`--resume: ${o.out} was measured on ${otherEp.ep}, this run got ${o.ep}; give --ep ${otherEp.ep} (or use another --out)`)
+  }
+  if (records.length && typeof meta?.device === 'string' && meta.device !== o.device) {
+    throw new UserError(`--resume: ${o.out} was measured on ${meta.device}, this run is on ${o.device}; use another --out`)
+  }
+  return records
+}
+
+const sameShard = (a: {k: number; n: number} | null | undefined, b: {k: number; n: number} | undefined) =>
+  (a ?? undefined)?.k === b?.k && (a ?? undefined)?.n === b?.n

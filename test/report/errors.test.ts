@@ -38,7 +38,7 @@ test('missing accuracy file', () => fails(['--out', path.join(tmp, 'o5'), '--acc
 test('unwritable --out (a path under a regular file)', () => {
   const f = path.join(tmp, 'a-file')
   writeFileSync(f, 'x')
-  fails(['--out', path.join(f, 'report')], /^effscale: --out .*a-file\/report: cannot create the directory \(ENOTDIR\)$/)
+  fails(['--out', path.join(f, 'report')], /^effscale: --out .*a-file\/report: .*a-file is not a directory \(ENOTDIR\)$/)
 })
 
 test('--json: the error is one JSON document, exit 2', () => {

@@ -6,18 +6,11 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 import {PACKAGE_ROOT} from '../../src/paths.js'
 import {readRecords} from '../../src/sweep/store.js'
-import {tmpDir} from './helpers.js'
+import {tinyGrid, tmpDir} from './helpers.js'
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'run.js')
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, 'sweep', ...args], {encoding: 'utf8', timeout: 60_000})
 
-/** Eight tiny points (B0 at 32–64 px), each timed long enough that a kill lands mid-sweep. */
-function tinyGrid(dir: string): string {
-  const file = path.join(dir, 'grid.json')
-  const points = [32, 40, 48, 56, 64].map((imageSize) => ({grid: 'tiny', imageSize})).concat([1.2, 1.4, 1.6].map((width) => ({grid: 'tiny-w', width, imageSize: 32}) as never))
-  writeFileSync(file, JSON.stringify({points}))
-  return file
-}
 
 describe('effscale sweep (child process)', () => {
   it('kill -9 mid-sweep, then --resume: every finished point exactly once, the rest measured', async () => {
@@ -62,7 +55,7 @@ describe('effscale sweep (child process)', () => {
       [['--grid', bad], /bad\.json: points\.0\.depth must be > 0/],
       [['--grid', empty], /empty/],
       [['--grid', path.join(dir, 'missing.json')], /--grid .*missing\.json: no such file/],
-      [['--models', 'efficientnet-b0', '--ep', 'cpu', '--out', path.join(notDir, 'x')], /--out .*: not a writable directory/],
+      [['--models', 'efficientnet-b0', '--ep', 'cpu', '--out', path.join(notDir, 'x')], /--out .*file\/x: .*file is not a directory \(ENOTDIR\)$/],
       [['--models', 'efficientnet-b0', '--base', 'resnet-50'], /--base applies to --dims grids/],
       [['--grid', empty, '--phi-max', '3'], /--phi-max applies to --dims grids; with --grid put it in the grid file/],
     ]

@@ -1,5 +1,5 @@
 /** Test doubles: a fake ORT session factory and a stand-in emitter (tests only). */
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type {Emitter} from '../../src/sweep/emitter.js'
@@ -8,6 +8,14 @@ import type {SweepDeps, SweepOptions} from '../../src/sweep/run.js'
 import type {SessionFactory, SessionRequest} from '../../src/sweep/session.js'
 
 export const tmpDir = (name: string) => mkdtempSync(path.join(os.tmpdir(), `effscale-${name}-`))
+
+/** A grid file of eight tiny points (B0 at 32–64 px) for the real CLI: with --runs 150 a kill lands mid-sweep. */
+export function tinyGrid(dir: string): string {
+  const file = path.join(dir, 'grid.json')
+  const points = [32, 40, 48, 56, 64].map((imageSize) => ({grid: 'tiny', imageSize})).concat([1.2, 1.4, 1.6].map((width) => ({grid: 'tiny-w', width, imageSize: 32}) as never))
+  writeFileSync(file, JSON.stringify({points}))
+  return file
+}
 
 /** Emits a few bytes naming the network; the fake factory never parses them. */
 export const fakeEmitter: Emitter = {emit: (net, o) => new TextEncoder().encode(`${net.network}:${net.ops.length}:${o.batch}`), id: 'fake'}

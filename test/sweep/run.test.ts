@@ -162,18 +162,18 @@ describe('sweep records and durability', () => {
   it('unwritable --cache → UserError naming it, before any point fails', async () => {
     const parent = tmpDir('cache')
     writeFileSync(path.join(parent, 'file'), '')
-    await assert.rejects(runSweep(options(path.join(parent, 'out'), {cacheDir: path.join(parent, 'file', 'c')}), deps()), userError(/^--cache .*: not a writable directory/))
+    await assert.rejects(runSweep(options(path.join(parent, 'out'), {cacheDir: path.join(parent, 'file', 'c')}), deps()), userError(/^--cache .*file\/c: .*file is not a directory \(ENOTDIR\)$/))
   })
 
   it('unwritable --out → UserError naming it', async () => {
     const parent = tmpDir('ro')
     const file = path.join(parent, 'file')
     writeFileSync(file, '')
-    await assert.rejects(runSweep(options(path.join(file, 'sub')), deps()), userError(/^--out .*: not a writable directory \(ENOTDIR\)/))
+    await assert.rejects(runSweep(options(path.join(file, 'sub')), deps()), userError(/^--out .*file\/sub: .*file is not a directory \(ENOTDIR\)$/))
     if (process.getuid?.() === 0) return // root writes into read-only directories
     chmodSync(parent, 0o500)
     try {
-      await assert.rejects(runSweep(options(path.join(parent, 'x')), deps()), userError(/^--out .*: not a writable directory/))
+      await assert.rejects(runSweep(options(path.join(parent, 'x')), deps()), userError(/^--out .*x: cannot create .*x: permission denied \(EACCES\)$/))
     } finally {
       chmodSync(parent, 0o700)
     }
