@@ -10,6 +10,7 @@ import {UserError} from '../errors.js'
 import {checkExternalData} from './external-data.js'
 import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type IValueInfoProto, type LongLike} from './proto.js'
 import {isSupported, RULES} from './rules.js'
+import {checkNode, checkOutputs, validateGraph} from './validate.js'
 import {Attrs, InferError, numel, tensorValue, type Value} from './values.js'
 
 export interface NodeRow {
@@ -62,6 +63,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
   const file = opts.file ?? '<onnx bytes>'
   const model = decode(bytes, file)
   const graph = model.graph!
+  const nodes = validateGraph(graph, file)
   checkExternalData(graph, file, opts.baseDir)
   const opset = num((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version as LongLike) || 1
 
@@ -96,7 +98,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
   const uninferred: string[] = []
   const rows: NodeRow[] = []
   const claimed = new Set<string>()
-  ;(graph.node ?? []).forEach((node, index) => {
+  nodes.forEach((node, index) => {
     const opType = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : (node.opType ?? '')
     const name = node.name || `${opType}_${index}`
     const ins = (node.input ?? []).map((n) => (n ? values.get(n) : undefined))
@@ -105,7 +107,10 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     if (!isSupported(opType)) unsupported.add(opType)
     else {
       try {
-        const r = RULES[opType]({opType, inputs: ins, attrs: new Attrs(node), opset})
+        const attrs = new Attrs(node)
+        checkNode(file, node, index, ins, attrs)
+        const r = RULES[opType]({opType, inputs: ins, attrs, opset})
+        checkOutputs(file, node, index, r.outputs)
         out = r.outputs
         cost = {macs: r.macs ?? 0, otherOps: r.otherOps ?? 0}
       } catch (error) {
