@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {EffscaleCommand} from '../cli/base-command.js'
+import {checkOutDir} from '../io/out-dir.js'
 import type {ReportResult} from '../report/index.js'
 
 export default class Report extends EffscaleCommand<ReportResult> {
@@ -25,7 +26,8 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
 
   async run(): Promise<ReportResult> {
     const {flags} = await this.parse(Report)
-    // Imported after the flags are checked: the report's libraries take seconds to load.
+    checkOutDir(flags.out, '--out')
+    // Imported once the flags and --out are checked: the report's libraries take seconds to load.
     const [{buildReport}, {unknownModelsWarning}] = await Promise.all([import('../report/index.js'), import('../accuracy/csv.js')])
     const result = await buildReport({out: flags.out, sweeps: flags.sweep, accuracy: flags.accuracy, timm: flags.timm, benchmarks: flags.benchmark})
     const unknown = result.accuracy && unknownModelsWarning(result.accuracy, 'not plotted', this.jsonEnabled())
