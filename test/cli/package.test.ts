@@ -12,6 +12,7 @@ import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlin
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
+import {parse as parseYaml} from 'yaml'
 import {PACKAGE_ROOT} from '../../src/paths.js'
 
 /** This process's environment without npm's script variables and ORT's install flags. */
@@ -24,8 +25,8 @@ function userEnv(): NodeJS.ProcessEnv {
   return {...env, NO_COLOR: '1', NODE_NO_WARNINGS: '1', GITHUB_ACTIONS: ''}
 }
 
-function sh(cmd: string, args: string[], cwd: string, timeout = 600_000): {status: number | null; stdout: string; stderr: string} {
-  const r = spawnSync(cmd, args, {cwd, env: userEnv(), encoding: 'utf8', timeout, maxBuffer: 64 << 20})
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): {status: number | null; stdout: string; stderr: string} {
+  const r = spawnSync(cmd, args, {cwd, env: {...userEnv(), ...env}, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20})
   return {status: r.status, stdout: r.stdout, stderr: r.stderr}
 }
 
@@ -104,5 +105,40 @@ describe('npm pack → install into an empty folder → npx effscale', {timeout:
     const rec = JSON.parse(lines[0]) as {status: string; model: string; ep: string}
     assert.equal(rec.status, 'ok', lines[0])
     assert.ok(existsSync(path.join(app, 'runs', 'one', 'run.json')) && existsSync(path.join(app, 'runs', 'one', 'results.csv')))
+  })
+
+  it('examples/ci/github-actions.yml runs in a user\'s repository: npm ci without CUDA, sweep, check, JUnit, step summary', () => {
+    interface Step {
+      uses?: string
+      run?: string
+      with?: Record<string, string | number>
+    }
+    const wf = parseYaml(readFileSync(path.join(PACKAGE_ROOT, 'examples', 'ci', 'github-actions.yml'), 'utf8')) as {
+      jobs: {budgets: {env?: Record<string, string>; steps: Step[]}}
+    }
+    const job = wf.jobs.budgets
+    assert.equal(job.env?.ONNXRUNTIME_NODE_INSTALL, 'skip', 'no CUDA download per run')
+    const setup = job.steps.find((st) => st.uses?.startsWith('actions/setup-node@'))
+    assert.ok(setup && Number(setup.with?.['node-version']) >= 20, 'Node 20 set up')
+    // As the workflow's header says: the user's budgets.json, started from the shipped example.
+    cpSync(path.join(app, 'node_modules', 'effscale', 'examples', 'budgets.json'), path.join(app, 'budgets.json'))
+    const summary = path.join(work, 'step-summary.md')
+    // Actions' default shell for `run:` on Linux.
+    const run = (script: string) => sh('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], app, {...job.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary})
+    const runs = job.steps.filter((st) => st.run !== undefined)
+    for (const st of runs) must(run(st.run!), `workflow step: ${st.run}`)
+    assert.match(readFileSync(summary, 'utf8'), /### Model budgets[\s\S]*cpu-b0\s+maxLatencyMs[\s\S]*within budget/)
+    assert.match(readFileSync(path.join(app, 'reports', 'budgets.xml'), 'utf8'), /<testsuite[\s\S]*<testcase/)
+    const upload = job.steps.find((st) => st.uses?.startsWith('actions/upload-artifact@'))
+    for (const p of String(upload?.with?.path ?? '').split('\n').filter(Boolean)) assert.ok(existsSync(path.join(app, p.trim())), `uploaded ${p} exists`)
+
+    // Over budget: the step fails (exit 1), annotates the budget's line, and still writes the summary.
+    writeFileSync(path.join(app, 'budgets.json'), JSON.stringify({budgets: [{name: 'tight', model: 'efficientnet-b0', maxMacs: '100M'}]}, null, 2))
+    rmSync(summary)
+    const check = runs.find((st) => st.run!.includes('effscale check'))!
+    const r = run(check.run!)
+    assert.equal(r.status, 1, r.stderr)
+    assert.match(r.stdout, /^::error file=budgets\.json,line=\d+/m)
+    assert.match(readFileSync(summary, 'utf8'), /tight\s+maxMacs[\s\S]*over/)
   })
 })
