@@ -6,7 +6,7 @@ import type {ResolvedTarget} from './resolve.js'
 import {findLatency, type LatencyRecord} from './sweep.js'
 
 /** The part of src/onnx/profile.ts that a budget reads; injectable for tests. */
-export type OnnxProfiler = (file: string, opts?: {inputShape?: number[]}) => Pick<OnnxProfile, 'macs' | 'flops' | 'params' | 'unsupportedOps'>
+export type OnnxProfiler = (file: string, opts?: {inputShape?: number[]; inputValues?: Record<string, number[]>}) => Pick<OnnxProfile, 'macs' | 'flops' | 'params' | 'unsupportedOps' | 'uncountedNodes'>
 
 /** An entry's figures, or why a figure has none. */
 export interface Measured {
@@ -16,6 +16,8 @@ export interface Measured {
   missing: Partial<Record<Figure, string>>
   /** ONNX targets only: op types the profiler could not cost. */
   unsupportedOps?: string[]
+  /** ONNX targets only: nodes not costed, each with the first cause. */
+  uncountedNodes?: OnnxProfile['uncountedNodes']
 }
 
 export interface MeasureContext {
@@ -58,7 +60,7 @@ function analytic(entry: BudgetEntry, target: Parameters<typeof costTarget>[0]):
 
 function onnx(target: Extract<ResolvedTarget, {kind: 'onnx'}>, ctx: MeasureContext): Measured {
   if (!ctx.profileOnnx) throw new Error('internal: ONNX entry without a profiler')
-  const p = ctx.profileOnnx(target.file, target.inputShape ? {inputShape: target.inputShape} : {})
+  const p = ctx.profileOnnx(target.file, {...(target.inputShape ? {inputShape: target.inputShape} : {}), ...(target.inputValues ? {inputValues: target.inputValues} : {})})
   const figures = {macs: p.macs, flops: p.flops, params: p.params}
-  return {label: target.label, figures, missing: {}, unsupportedOps: [...p.unsupportedOps]}
+  return {label: target.label, figures, missing: {}, unsupportedOps: [...p.unsupportedOps], uncountedNodes: [...(p.uncountedNodes ?? [])]}
 }
