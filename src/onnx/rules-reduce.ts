@@ -6,7 +6,8 @@
  */
 import {DT} from './proto.js'
 import {axesOf, axis, need, unary, windowOut, type NodeIn, type Rule} from './rule-kit.js'
-import {InferError, numel} from './values.js'
+import {stridesOf, unravel, withData} from './fold.js'
+import {InferError, MAX_FOLD, numel, type Value} from './values.js'
 
 const globalPool: Rule = ({inputs}) => {
   const x = need(inputs[0], 'X')
@@ -21,6 +22,31 @@ const pool: Rule = ({inputs, attrs}) => {
   return {outputs: [{shape, dtype: x.dtype}, {shape, dtype: DT.INT64}], otherOps: numel(shape) * numel(k)}
 }
 
+/** How a reduction folds small data: start value and step; ReduceMean divides the sum afterwards. */
+const FOLDS: Partial<Record<string, [number, (acc: number, v: number) => number]>> = {
+  ReduceMax: [-Infinity, Math.max],
+  ReduceMin: [Infinity, Math.min],
+  ReduceSum: [0, (a, v) => a + v],
+  ReduceMean: [0, (a, v) => a + v],
+  ReduceProd: [1, (a, v) => a * v],
+}
+
+function foldReduce(op: string, x: Value, axes: Set<number>, shape: number[]): number[] | undefined {
+  const f = FOLDS[op]
+  if (!f || !x.data || numel(shape) > MAX_FOLD) return undefined
+  const out = new Array<number>(numel(shape)).fill(f[0])
+  // The output index of each input element: its coordinates with reduced axes dropped (keepdims does not change it).
+  const kept = x.shape.map((_, d) => d).filter((d) => !axes.has(d))
+  const kst = stridesOf(kept.map((d) => x.shape[d]))
+  x.data.forEach((v, i) => {
+    const c = unravel(i, x.shape)
+    const k = kept.reduce((s, d, j) => s + c[d] * kst[j], 0)
+    out[k] = f[1](out[k], v)
+  })
+  const per = numel(x.shape) / Math.max(1, numel(shape))
+  return op === 'ReduceMean' ? out.map((v) => v / per) : out
+}
+
 /** Axes from the attribute (ReduceSum before 13, the others before 18) or input 1; none: all (or none with noop_with_empty_axes). */
 const reduce: Rule = (n) => {
   const x = need(n.inputs[0], 'data')
@@ -31,7 +57,7 @@ const reduce: Rule = (n) => {
   )
   const keep = n.attrs.int('keepdims', 1) === 1
   const shape = x.shape.flatMap((d, i) => (axes.has(i) ? (keep ? [1] : []) : [d]))
-  return {outputs: [{shape, dtype: x.dtype}], otherOps: numel(x.shape)}
+  return {outputs: [withData(shape, x.dtype, foldReduce(n.opType, x, axes, shape))], otherOps: numel(x.shape)}
 }
 
 const argReduce: Rule = ({inputs, attrs}) => {
