@@ -97,3 +97,13 @@ save("reshape-from-input", [
     h.make_node("Reshape", ["x", "shape"], ["r"]),
     h.make_node("Conv", ["r", "w"], ["y"], pads=[1, 1, 1, 1]),
 ], [vi("x", [3072]), vi("shape", [4], T.INT64)], [vi("y", None)], [init("w", [1, 3, 3, 3])])
+
+# NonZero of |x| + 1 (never zero: 48 hits for [1,3,4,4], but only a run can tell), then a [48,4] × [4,8] MatMul.
+save("nonzero", [
+    h.make_node("Abs", ["x"], ["a"]),
+    h.make_node("Add", ["a", "one"], ["p"]),
+    h.make_node("NonZero", ["p"], ["nz"]),
+    h.make_node("Transpose", ["nz"], ["t"], perm=[1, 0]),
+    h.make_node("Cast", ["t"], ["f"], to=T.FLOAT),
+    h.make_node("MatMul", ["f", "w"], ["y"]),
+], [vi("x", [1, 3, 4, 4])], [vi("y", None)], [const("one", 1.0, np.float32), init("w", [4, 8])])

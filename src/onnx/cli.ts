@@ -3,6 +3,7 @@ import {human} from '../cli/numbers.js'
 import {countRows, renderTable} from '../cli/table.js'
 import {UserError} from '../errors.js'
 import {CONVENTION} from '../flops/count.js'
+import {profileOnnxFileObserved} from './observe.js'
 import {profileOnnxFile, type OnnxProfile} from './profile.js'
 import {loadUserRules} from './user-rules.js'
 
@@ -36,14 +37,19 @@ export function parseInputValues(texts: readonly string[] | undefined): Record<s
   return out
 }
 
-export function flopsOnnx(file: string, flags: {'input-shape'?: string; 'input-value'?: string[]; rules?: string; breakdown?: string}): OnnxFlopsResult {
+export const SHAPE_SOURCES = ['static', 'ort'] as const
+
+export async function flopsOnnx(
+  file: string, flags: {'input-shape'?: string; 'input-value'?: string[]; rules?: string; breakdown?: string; shapes?: string},
+): Promise<OnnxFlopsResult> {
   if (flags.breakdown !== undefined && flags.breakdown !== 'node') throw new UserError(`--breakdown ${flags.breakdown} needs a network; with --onnx use --breakdown node`)
-  const p = profileOnnxFile(file, {
+  const opts = {
     inputShape: parseInputShape(flags['input-shape']),
     inputValues: parseInputValues(flags['input-value']),
     userRules: flags.rules === undefined ? undefined : loadUserRules(flags.rules),
     nodes: flags.breakdown === 'node',
-  })
+  }
+  const p = flags.shapes === 'ort' ? await profileOnnxFileObserved(file, opts) : profileOnnxFile(file, opts)
   // Warnings go to stderr so stdout stays one JSON document under --json.
   for (const w of p.warnings) process.stderr.write(`effscale: warning: ${file}: ${w}\n`)
   return {convention: CONVENTION, ...p}
@@ -57,6 +63,11 @@ export function renderOnnx(r: OnnxFlopsResult): string {
   const lines = [`${r.file}  (inputs: ${r.inputs.map(shown).join(', ')})`, r.convention, '', renderTable(['figure', 'value', 'exact'], rows)]
   if (r.lowerBound) {
     lines.push('', `lower bound: ${r.uncountedNodes.length} node(s) not counted; first cause: ${r.uncountedNodes[0].cause}`)
+  }
+  if (r.observed) {
+    const fed = r.observed.inputs.map((i) => `${i.name} ${i.dtype}[${i.shape.join('×')}]${i.values ? ' as given' : ''}`).join(', ')
+    const n = r.observed.nodes.length
+    lines.push('', `shapes observed in one onnxruntime run (seed ${r.observed.seed}; fed ${fed}): ${n === 0 ? 'none needed' : `${n} node(s): ${r.observed.nodes.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''}`}`)
   }
   if (r.unsupportedOps.length) lines.push('', `unsupported ops (not counted): ${r.unsupportedOps.join(', ')}`)
   if (r.userRules.length) lines.push('', `costed by your rule file: ${r.userRules.join(', ')}`)

@@ -9,6 +9,7 @@ import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {UserError} from '../errors.js'
 import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type ITensorProto, type IValueInfoProto, type LongLike} from './proto.js'
+import type {Observation, ObservedInput} from './observe.js'
 import type {Rule} from './rules.js'
 import {bytesPerElement, numel, tensorValue, type Value} from './values.js'
 import {Scope, walkGraph, type NodeRow, type UncountedNode, type WalkState} from './walk.js'
@@ -35,6 +36,8 @@ export interface OnnxProfile {
   /** Human-readable problems: unsupported ops, uncounted nodes, upper bounds taken. */
   warnings: string[]
   inputs: Array<{name: string; shape: number[]; dtype: string; values?: number[]}>
+  /** With `--shapes ort`: the seeded input that was run, and the nodes whose shapes came from that run. */
+  observed?: {seed: number; inputs: ObservedInput[]; nodes: string[]}
   nodes?: NodeRow[]
 }
 
@@ -45,11 +48,17 @@ export interface ProfileOptions {
   inputValues?: Record<string, number[]>
   /** Rules for op types the table lacks (user-rules.ts). */
   userRules?: Map<string, Rule>
+  /** Shapes observed by running the graph once (observe.ts), used where inference stops. */
+  observed?: Observation
   /** Include per-node rows. */
   nodes?: boolean
 }
 
 export function profileOnnxFile(file: string, opts: ProfileOptions = {}): OnnxProfile {
+  return profileOnnxBytes(readOnnxFile(file), {...opts, file, baseDir: path.dirname(file)})
+}
+
+export function readOnnxFile(file: string): Uint8Array {
   let bytes: Uint8Array
   try {
     if (!statSync(file).isFile()) throw new UserError(`${file}: not a file`)
@@ -59,7 +68,7 @@ export function profileOnnxFile(file: string, opts: ProfileOptions = {}): OnnxPr
     const code = (error as NodeJS.ErrnoException).code
     throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
   }
-  return profileOnnxBytes(bytes, {...opts, file, baseDir: path.dirname(file)})
+  return bytes
 }
 
 export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {baseDir?: string; file?: string} = {}): OnnxProfile {
@@ -102,6 +111,8 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     uncounted: [],
     notes: [],
     recorded,
+    ...(opts.observed ? {observed: opts.observed.shapes} : {}),
+    observedNodes: [],
     paramsOf,
     claimed: new Set(),
     ...(opts.nodes ? {rows: []} : {}),
@@ -128,6 +139,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     userRules: [...st.usedUserRules].sort(),
     warnings,
     inputs: inputs.map(({name, shape, dtype, values}) => ({name, shape, dtype, ...(values ? {values} : {})})),
+    ...(opts.observed ? {observed: {seed: opts.observed.seed, inputs: opts.observed.inputs, nodes: st.observedNodes}} : {}),
     ...(opts.nodes ? {nodes: st.rows} : {}),
   }
 }

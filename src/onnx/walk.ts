@@ -5,6 +5,7 @@
  * silently costed as zero. Subgraphs (If, Loop, Scan) are walked in a child scope.
  */
 import type {IGraphProto, INodeProto} from './proto.js'
+import {MAC_RULES} from './rules-macs.js'
 import {isSupported, RULES, type Rule} from './rules.js'
 import {walkSubgraphOp, isSubgraphOp} from './subgraphs.js'
 import {Attrs, InferError, type Value} from './values.js'
@@ -61,6 +62,10 @@ export interface WalkState {
   notes: string[]
   /** Shapes recorded in the file, used only where inference cannot go. */
   recorded: Map<string, Value>
+  /** Shapes observed by running the graph (`--shapes ort`), used likewise. */
+  observed?: Map<string, Value>
+  /** Nodes whose outputs came from the observation: data-dependent ops that do not multiply. */
+  observedNodes: string[]
   /** Per-node rows, when asked for; initializers are attributed to the first node reading them. */
   rows?: NodeRow[]
   paramsOf: Map<string, number>
@@ -101,10 +106,19 @@ export function walkGraph(graph: IGraphProto, scope: Scope, st: WalkState, prefi
       const ins = inNames.map((n) => (n ? scope.get(n) : undefined))
       try {
         if (isSubgraphOp(opType)) {
+          const before = st.uncounted.length
           const r = walkSubgraphOp(opType, node, ins, scope, st, `${name}/`, scale, walkGraph)
           outputs = r.outputs
           cost = r
           cause = r.cause
+          // Subgraph values cannot be observed, only the node's outputs: enough when nothing inside multiplies.
+          const seen = outNames.map((o) => (o ? st.observed?.get(o) : undefined))
+          if (st.uncounted.length > before && outNames.every((o, i) => !o || seen[i]) && onlyShapeOps(node, st)) {
+            st.uncounted.splice(before)
+            outputs = seen.map((v) => v!)
+            cause = undefined
+            st.observedNodes.push(name)
+          }
         } else {
           const rule = isSupported(opType) ? RULES[opType] : st.userRules.get(opType)
           if (!rule) {
@@ -125,13 +139,21 @@ export function walkGraph(graph: IGraphProto, scope: Scope, st: WalkState, prefi
         cost = {macs: 0, otherOps: 0}
         outputs = []
         failed = true
+        // A data-dependent op that moves or selects data costs nothing: its observed shapes suffice.
+        const seen = outNames.map((o) => (o ? st.observed?.get(o) : undefined))
+        if (!Object.hasOwn(MAC_RULES, opType) && !isSubgraphOp(opType) && outNames.every((o, i) => !o || seen[i])) {
+          outputs = seen.map((v) => v!)
+          failed = false
+          cause = undefined
+          st.observedNodes.push(name)
+        }
       }
     }
     // A node that could not be inferred is uncounted; its outputs carry the cause downstream.
     if (failed) st.uncounted.push({name, opType, cause: cause!})
     outNames.forEach((o, i) => {
       if (!o) return
-      const v = outputs[i] ?? st.recorded.get(o)
+      const v = outputs[i] ?? st.observed?.get(o) ?? st.recorded.get(o)
       if (v) scope.set(o, v)
       else scope.unknown(o, cause ?? `${name} (${opType}): output ${i} has no inferred shape`)
     })
@@ -150,4 +172,19 @@ export function walkGraph(graph: IGraphProto, scope: Scope, st: WalkState, prefi
     }
   })
   return total
+}
+
+/** True when no node of the op's subgraphs (at any depth) multiplies or lacks a rule. */
+function onlyShapeOps(node: INodeProto, st: WalkState): boolean {
+  for (const a of node.attribute ?? []) {
+    for (const g of [a.g, ...(a.graphs ?? [])]) {
+      for (const n of g?.node ?? []) {
+        const op = qualifiedOp(n)
+        if (Object.hasOwn(MAC_RULES, op) || st.userRules.has(op)) return false
+        if (!isSupported(op) && !isSubgraphOp(op)) return false
+        if (!onlyShapeOps(n, st)) return false
+      }
+    }
+  }
+  return true
 }

@@ -10,6 +10,7 @@ import path from 'node:path'
 import {PACKAGE_ROOT} from '../../src/paths.js'
 import {profileOnnxFile} from '../../src/onnx/profile.js'
 import {loadUserRules} from '../../src/onnx/user-rules.js'
+import {profileOnnxFileObserved} from '../../src/onnx/observe.js'
 import {runCli} from '../helpers/cli.js'
 
 const at = (name: string) => path.join(PACKAGE_ROOT, 'test', 'onnx', 'fixtures', 'handmade', `${name}.onnx`)
@@ -147,4 +148,24 @@ test('check fails an ONNX entry with an uncounted node, saying which op; inputVa
   const c = runCli(['check', '--budget', custom])
   assert.equal(c.status, 1)
   assert.match(c.stdout + c.stderr, /com\.example\.Fancy/)
+})
+
+test('--shapes ort: a data-dependent NonZero is observed in one run, and the MatMul after it costed', async () => {
+  const p = profileOnnxFile(at('nonzero'))
+  assert.deepEqual(p.uncountedNodes.map((n) => n.opType), ['NonZero', 'Transpose', 'Cast', 'MatMul'])
+  const q = await profileOnnxFileObserved(at('nonzero'))
+  // |x| + 1 is never zero: 1·3·4·4 = 48 rows of 4 coordinates, × [4, 8]
+  assert.equal(q.macs, 48 * 8 * 4)
+  assert.deepEqual(q.uncountedNodes, [])
+  assert.deepEqual(q.observed!.nodes, ['NonZero_2'])
+  const h = runCli(['flops', '--onnx', at('nonzero'), '--shapes', 'ort'])
+  assert.equal(h.status, 0, h.stderr)
+  assert.match(h.stdout, /shapes observed in one onnxruntime run \(seed 0; fed x float32\[1×3×4×4\]\): 1 node\(s\): NonZero_2/)
+})
+
+test('--shapes ort on a file onnxruntime cannot run: one line, exit 2', () => {
+  const r = runCli(['flops', '--onnx', path.join(PACKAGE_ROOT, 'test', 'onnx', 'fixtures', 'torchvision', 'resnet50-legacy.onnx'), '--shapes', 'ort'])
+  assert.equal(r.status, 2, r.stderr)
+  assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr)
+  assert.match(r.stderr, /^effscale: --shapes ort: onnxruntime could not run .*resnet50-legacy\.onnx/)
 })

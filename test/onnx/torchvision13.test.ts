@@ -20,6 +20,7 @@ import {gunzipSync} from 'node:zlib'
 import {PACKAGE_ROOT} from '../../src/paths.js'
 import {profileOnnxFile} from '../../src/onnx/profile.js'
 import {MAC_RULES} from '../../src/onnx/rules-macs.js'
+import {profileOnnxFileObserved} from '../../src/onnx/observe.js'
 
 const DIR = path.join(PACKAGE_ROOT, 'test', 'onnx', 'fixtures', 'torchvision13')
 const tmp = mkdtempSync(path.join(tmpdir(), 'effscale-tv13-'))
@@ -79,5 +80,20 @@ test('fresh exports from /usr/bin/python3 profile like the pinned references', {
   for (const [key, ref] of Object.entries(fresh.models)) {
     assert.equal(ref.referenceMacs, refs.models[key].referenceMacs, `${key}: reference MACs differ from the pinned ones`)
     check(path.join(full, ref.file), ref)
+  }
+})
+
+test('SSDlite with --shapes ort: post-processing observed, nothing uncounted, MACs = dispatch counter', {skip: hasTorch ? false : `${PY} has no torch/torchvision/onnx (CI)`, timeout: 600_000}, async () => {
+  const full = path.join(tmp, 'ssd-full')
+  const r = spawnSync(PY, [path.join(PACKAGE_ROOT, 'scripts', 'reference', 'export-torchvision13.py'), full, path.join(tmp, 'ssd-stripped'), 'ssdlite320_mobilenet_v3_large'], {encoding: 'utf8'})
+  assert.equal(r.status, 0, r.stderr)
+  for (const opset of [13, 17]) {
+    const ref = refs.models[`ssdlite320_mobilenet_v3_large-op${opset}`]
+    const p = await profileOnnxFileObserved(path.join(full, ref.file))
+    assert.deepEqual(p.uncountedNodes, [])
+    assert.deepEqual(p.unsupportedOps, [])
+    assert.equal(p.macs, ref.referenceMacs)
+    assert.equal(p.params, ref.initializerElements)
+    assert.ok(p.observed!.nodes.some((n) => /NonZero/.test(n)))
   }
 })
