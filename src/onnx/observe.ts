@@ -97,6 +97,13 @@ export async function observeShapes(bytes: Uint8Array, file: string, inputs: Obs
   return {shapes, seed, inputs}
 }
 
+/** One seeded run of the file at the inputs static profiling resolves (checking the file first). */
+export async function observeFile(file: string, opts: ProfileOptions = {}, seed = 0): Promise<Observation> {
+  const bytes = readOnnxFile(file)
+  const first = profileOnnxBytes(bytes, {...opts, file, baseDir: path.dirname(file)})
+  return observeShapes(bytes, file, first.inputs, seed)
+}
+
 /** Profile with shapes observed in one seeded ONNX Runtime run (the file is checked statically first). */
 export async function profileOnnxFileObserved(file: string, opts: ProfileOptions = {}, seed = 0): Promise<OnnxProfile> {
   const bytes = readOnnxFile(file)

@@ -169,3 +169,16 @@ test('--shapes ort on a file onnxruntime cannot run: one line, exit 2', () => {
   assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr)
   assert.match(r.stderr, /^effscale: --shapes ort: onnxruntime could not run .*resnet50-legacy\.onnx/)
 })
+
+test('check: an ONNX entry with shapes "ort" is costed from the observed run; without it, it fails', () => {
+  const budget = path.join(dir, 'ort.json')
+  const entry = {onnx: at('nonzero'), maxMacs: 48 * 8 * 4}
+  writeFileSync(budget, JSON.stringify({budgets: [{...entry, shapes: 'ort'}]}))
+  const ok = runCli(['check', '--budget', budget, '--json'])
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr)
+  assert.equal(JSON.parse(ok.stdout).rows.find((r: {field: string}) => r.field === 'maxMacs').value, 48 * 8 * 4)
+  writeFileSync(budget, JSON.stringify({budgets: [entry]}))
+  const bad = runCli(['check', '--budget', budget])
+  assert.equal(bad.status, 1)
+  assert.match(bad.stdout, /NonZero/)
+})
