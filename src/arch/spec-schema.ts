@@ -1,8 +1,9 @@
-import {ACTIVATIONS} from './spec.js'
+import {BLOCKS} from './blocks.js'
+import {ACTIVATIONS, type BlockKind} from './spec.js'
 
-const positiveInt = {type: 'integer', minimum: 1} as const
-const stride = {type: 'integer', enum: [1, 2, 3, 4]} as const
-const kernel = {type: 'integer', minimum: 1, maximum: 15} as const
+const positiveInt = {type: 'integer', minimum: 1}
+const stride = {type: 'integer', enum: [1, 2, 3, 4]}
+const kernel = {type: 'integer', minimum: 1, maximum: 15}
 
 /** JSON Schema of a user's base network (`--spec`); mirrors BaseSpec in spec.ts. */
 export const BASE_SPEC_SCHEMA = {
@@ -26,6 +27,7 @@ export const BASE_SPEC_SCHEMA = {
         out: positiveInt,
         kernel,
         stride,
+        kind: {enum: ['conv', 'patchify']},
         maxpool: {
           type: 'object',
           additionalProperties: false,
@@ -41,34 +43,25 @@ export const BASE_SPEC_SCHEMA = {
         type: 'object',
         required: ['block'],
         discriminator: {propertyName: 'block'},
-        oneOf: [
-          {
-            additionalProperties: false,
-            required: ['block', 'repeats', 'kernel', 'stride', 'expand', 'out'],
-            properties: {
-              block: {const: 'mbconv'},
-              repeats: positiveInt,
-              kernel,
-              stride,
-              expand: {type: 'number', minimum: 1, maximum: 64},
-              se: {type: 'number', minimum: 0, maximum: 1},
-              out: positiveInt,
-            },
-          },
-          {
-            additionalProperties: false,
-            required: ['block', 'repeats', 'kernel', 'stride', 'out'],
-            properties: {block: {const: 'dwsep'}, repeats: positiveInt, kernel, stride, out: positiveInt},
-          },
-          {
-            additionalProperties: false,
-            required: ['block', 'repeats', 'stride', 'mid', 'out'],
-            properties: {block: {const: 'bottleneck'}, repeats: positiveInt, stride, mid: positiveInt, out: positiveInt},
-          },
-        ],
+        // One branch per entry of the block table (blocks.ts).
+        oneOf: (Object.keys(BLOCKS) as BlockKind[]).map((kind) => ({
+          additionalProperties: false,
+          required: ['block', ...BLOCKS[kind].schema.required],
+          properties: {block: {const: kind}, ...BLOCKS[kind].schema.properties},
+        })),
       },
     },
-    head: {type: 'object', additionalProperties: false, required: ['out'], properties: {out: positiveInt}},
+    head: {
+      type: 'object',
+      additionalProperties: false,
+      oneOf: [{required: ['out']}, {required: ['expand']}],
+      properties: {out: positiveInt, expand: {type: 'number', minimum: 0.0625, maximum: 64}},
+    },
+    classifier: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {hidden: positiveInt, norm: {enum: ['layernorm']}},
+    },
     dropout: {type: 'number', minimum: 0, maximum: 1},
     scaling: {
       type: 'object',
@@ -82,4 +75,4 @@ export const BASE_SPEC_SCHEMA = {
       },
     },
   },
-} as const
+}

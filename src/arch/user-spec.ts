@@ -2,7 +2,8 @@ import {Ajv} from 'ajv'
 import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {REFERENCE_RULE} from './bases.js'
-import type {BaseSpec} from './spec.js'
+import {BLOCK_DEFAULTS} from './blocks.js'
+import type {BaseSpec, StageSpec} from './spec.js'
 import {BASE_SPEC_SCHEMA} from './spec-schema.js'
 
 // discriminator: errors name the stage kind's own fields, not every oneOf branch.
@@ -28,7 +29,7 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
     activation: 'swish',
     dropout: 0,
     ...spec,
-    stages: spec.stages.map((s) => (s.block === 'mbconv' ? {...s, se: s.se ?? 0} : s)),
+    stages: spec.stages.map((s) => ({...BLOCK_DEFAULTS[s.block], ...s}) as StageSpec),
     scaling: {...REFERENCE_RULE, ...spec.scaling},
   }
 }

@@ -33,7 +33,7 @@ export type Rule = (n: NodeIn) => NodeOut
 
 export const ONNX_OPS = [
   'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization',
-  'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh',
+  'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'LayerNormalization',
   'Add', 'Sub', 'Mul', 'Div',
   'GlobalAveragePool', 'GlobalMaxPool', 'AveragePool', 'MaxPool', 'ReduceMean', 'Softmax',
   'Flatten', 'Reshape', 'Transpose', 'Identity', 'Dropout', 'Concat', 'Cast', 'Constant',
@@ -202,6 +202,9 @@ export const RULES: Record<OnnxOpType, Rule> = {
   HardSigmoid: unary(1),
   HardSwish: unary(2),
   Tanh: unary(1),
+  Erf: unary(1),
+  // Mean, variance, normalise, scale, shift per element (the analytic table's LayerNorm count).
+  LayerNormalization: unary(5),
   Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),
