@@ -29,9 +29,17 @@ MODELS = {
     'convnext-small': ('convnext_small', 224),
 }
 
+# Width-scaled points where torchvision's builder takes a width multiplier: checks the family's
+# own rounding (MobileNetV3: every width, expanded ones included, make-divisible by 8).
+SCALED = {
+    'mobilenet-v3-large w=0.75': ('mobilenet_v3_large', 224, {'width_mult': 0.75}),
+    'mobilenet-v3-large w=1.5': ('mobilenet_v3_large', 224, {'width_mult': 1.5}),
+    'mobilenet-v3-small w=1.3': ('mobilenet_v3_small', 224, {'width_mult': 1.3}),
+}
 
-def count(builder, size):
-    model = getattr(tvm, builder)(weights=None).eval()
+
+def count(builder, size, kwargs=None):
+    model = getattr(tvm, builder)(weights=None, **(kwargs or {})).eval()
     macs = [0]
 
     def conv_hook(m, inp, out):
@@ -53,11 +61,18 @@ def count(builder, size):
 
 
 def main():
-    names = sys.argv[1:] or list(MODELS)
+    names = sys.argv[1:] or list(MODELS) + list(SCALED)
     for name in names:
-        builder, size = MODELS[name]
-        params, macs = count(builder, size)
-        print(json.dumps({'model': name, 'imageSize': size, 'params': params, 'macs': macs}), flush=True)
+        if name in SCALED:
+            builder, size, kwargs = SCALED[name]
+            base, width = name.split(' w=')
+            params, macs = count(builder, size, kwargs)
+            row = {'base': base, 'width': float(width), 'imageSize': size, 'params': params, 'macs': macs}
+        else:
+            builder, size = MODELS[name]
+            params, macs = count(builder, size)
+            row = {'model': name, 'imageSize': size, 'params': params, 'macs': macs}
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == '__main__':
