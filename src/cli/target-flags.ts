@@ -1,17 +1,17 @@
 import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
-import type {TargetInput} from '../arch/target.js'
+import {BASE_NAMES, type TargetInput} from '../arch/target.js'
 import {parseBaseSpec} from '../arch/user-spec.js'
 import {UserError} from '../errors.js'
 import {parseNumber, parsePositiveInt} from './numbers.js'
 
 /** Flags that name a network and a scaling point; shared by flops, export and the sweep. */
 export const targetFlags = {
-  model: Flags.string({description: 'named model: efficientnet-b0…b8, efficientnet-l2, mobilenet-v1, mobilenet-v2, resnet-50', helpGroup: 'TARGET'}),
-  base: Flags.string({description: 'base network to scale: efficientnet-b0, mobilenet-v1, mobilenet-v2, resnet-50', helpGroup: 'TARGET'}),
+  model: Flags.string({description: `named model: efficientnet-b0…b8, efficientnet-l2, ${BASE_NAMES.filter((b) => b !== 'efficientnet-b0').join(', ')}`, helpGroup: 'TARGET'}),
+  base: Flags.string({description: `base network to scale: ${BASE_NAMES.join(', ')}`, helpGroup: 'TARGET'}),
   spec: Flags.string({description: 'your own base network as a JSON file (see fixtures/specs/)', helpGroup: 'TARGET'}),
   depth: Flags.string({description: 'depth multiplier (repeats × d, rounded up)', helpGroup: 'POINT'}),
-  width: Flags.string({description: 'width multiplier (channels × w, rounded to a multiple of 8)', helpGroup: 'POINT'}),
+  width: Flags.string({description: "width multiplier (channels × w, rounded by the base's rule: multiples of 8; RegNet also of its group width)", helpGroup: 'POINT'}),
   resolution: Flags.string({description: 'resolution multiplier of the base image size', helpGroup: 'POINT'}),
   'image-size': Flags.string({description: 'input image size in pixels (instead of --resolution)', helpGroup: 'POINT'}),
   phi: Flags.string({description: 'compound coefficient φ: d = α^φ, w = β^φ, r = γ^φ', helpGroup: 'POINT'}),
