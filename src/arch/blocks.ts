@@ -8,6 +8,10 @@ import type {ActFn} from './ops.js'
 import {makeDivisible, pyRound, scaleChannels} from './scaling.js'
 import type {BlockKind, ScalingRule, StageSpec} from './spec.js'
 
+/** Limits of a user spec's stages (schema maxima): larger values are refused as a typo or a bomb. */
+export const MAX_SPEC_REPEATS = 1000
+export const MAX_SPEC_CHANNELS = 1 << 16
+
 /** What a block's lowering needs beyond its stage: the scaled widths and the base's activation. */
 export interface BlockContext {
   act: ActFn
@@ -23,11 +27,15 @@ export interface BlockEntry<K extends BlockKind> {
   out: (st: Stage<K>, ctx: BlockContext) => number
   /** Lower one block; `stride` is the stage's for its first block, 1 after. Returns the output tensor. */
   lower: (b: Builder, n: BlockNames, x: number, out: number, stride: number, st: Stage<K>, ctx: BlockContext) => number
+  /** Most ops one block lowers to (the size guard bounds a network before lowering it). */
+  maxOps: number
   /** The kind's JSON-schema branch of a user spec (`block` itself is added by the schema). */
   schema: {required: readonly string[]; properties: Record<string, object>}
 }
 
-const positiveInt = {type: 'integer', minimum: 1} as const
+/** Far above any real network (ResNet-152 has 36 blocks in a stage), far below a resource bomb. */
+const repeats = {type: 'integer', minimum: 1, maximum: MAX_SPEC_REPEATS} as const
+const channels = {type: 'integer', minimum: 1, maximum: MAX_SPEC_CHANNELS} as const
 const stride = {type: 'integer', enum: [1, 2, 3, 4]} as const
 const kernel = {type: 'integer', minimum: 1, maximum: 15} as const
 const expand = {type: 'number', minimum: 1, maximum: 64} as const
@@ -53,6 +61,7 @@ const residual = (b: Builder, n: BlockNames, y: number, x: number, stride: numbe
 
 export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
   mbconv: {
+    maxOps: 8,
     out: (st, ctx) => ctx.ch(st.out),
     lower: (b, n, x, out, stride, st, ctx) => {
       const inC = b.tensors[x].c
@@ -67,19 +76,21 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
     },
     schema: {
       required: ['repeats', 'kernel', 'stride', 'expand', 'out'],
-      properties: {repeats: positiveInt, kernel, stride, expand, se: {type: 'number', minimum: 0, maximum: 1}, out: positiveInt},
+      properties: {repeats, kernel, stride, expand, se: {type: 'number', minimum: 0, maximum: 1}, out: channels},
     },
   },
   dwsep: {
+    maxOps: 2,
     out: (st, ctx) => ctx.ch(st.out),
     lower: (b, n, x, out, stride, st, ctx) => {
       const inC = b.tensors[x].c
       const y = b.conv(n.dw, x, inC, st.kernel, stride, inC, ctx.act)
       return b.conv(n.pw, y, out, 1, 1, 1, ctx.act)
     },
-    schema: {required: ['repeats', 'kernel', 'stride', 'out'], properties: {repeats: positiveInt, kernel, stride, out: positiveInt}},
+    schema: {required: ['repeats', 'kernel', 'stride', 'out'], properties: {repeats, kernel, stride, out: channels}},
   },
   bottleneck: {
+    maxOps: 6,
     out: (st, ctx) => ctx.ch(st.out),
     lower: (b, n, x, out, stride, st, ctx) => {
       const mid = ctx.ch(st.mid)
@@ -89,9 +100,10 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
       const shortcut = stride !== 1 || b.tensors[x].c !== out ? b.conv(n.downsample, x, out, 1, stride, 1, null, 'shortcut') : x
       return b.act(n['out.act'], b.binary('add', n.add, y, shortcut), ctx.act)
     },
-    schema: {required: ['repeats', 'stride', 'mid', 'out'], properties: {repeats: positiveInt, stride, mid: positiveInt, out: positiveInt}},
+    schema: {required: ['repeats', 'stride', 'mid', 'out'], properties: {repeats, stride, mid: channels, out: channels}},
   },
   'fused-mbconv': {
+    maxOps: 3,
     out: (st, ctx) => ctx.ch(st.out),
     lower: (b, n, x, out, stride, st, ctx) => {
       const inC = b.tensors[x].c
@@ -105,9 +117,10 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
       }
       return residual(b, n, y, x, stride)
     },
-    schema: {required: ['repeats', 'kernel', 'stride', 'expand', 'out'], properties: {repeats: positiveInt, kernel, stride, expand, out: positiveInt}},
+    schema: {required: ['repeats', 'kernel', 'stride', 'expand', 'out'], properties: {repeats, kernel, stride, expand, out: channels}},
   },
   mbconv3: {
+    maxOps: 8,
     out: (st, ctx) => ctx.ch(st.out),
     lower: (b, n, x, out, stride, st, ctx) => {
       const inC = b.tensors[x].c
@@ -122,10 +135,11 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
     },
     schema: {
       required: ['repeats', 'kernel', 'stride', 'expanded', 'se', 'act', 'out'],
-      properties: {repeats: positiveInt, kernel, stride, expanded: positiveInt, se: {type: 'boolean'}, act: {enum: ['relu', 'hardswish']}, out: positiveInt},
+      properties: {repeats, kernel, stride, expanded: channels, se: {type: 'boolean'}, act: {enum: ['relu', 'hardswish']}, out: channels},
     },
   },
   regnet: {
+    maxOps: 11,
     // RegNet's width quantisation: the bottleneck width is a multiple of the group width
     // (torchvision _adjust_widths_groups_compatibilty), then the stage width follows from it.
     out: (st, ctx) => {
@@ -147,16 +161,17 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
     schema: {
       required: ['repeats', 'stride', 'groupWidth', 'out'],
       properties: {
-        repeats: positiveInt,
+        repeats,
         stride,
-        groupWidth: positiveInt,
+        groupWidth: channels,
         bottleneck: {type: 'number', minimum: 0.0625, maximum: 16},
         se: {type: 'number', minimum: 0, maximum: 1},
-        out: positiveInt,
+        out: channels,
       },
     },
   },
   convnext: {
+    maxOps: 9,
     out: (st, ctx) => ctx.ch(st.out),
     lower: (b, n, x, out, stride, st) => {
       let input = x
@@ -173,7 +188,7 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
     },
     schema: {
       required: ['repeats', 'stride', 'out'],
-      properties: {repeats: positiveInt, stride, kernel: {...kernel, default: 7}, expand: {...expand, default: 4}, out: positiveInt},
+      properties: {repeats, stride, kernel: {...kernel, default: 7}, expand: {...expand, default: 4}, out: channels},
     },
   },
 }

@@ -1,7 +1,8 @@
-import {BLOCKS} from './blocks.js'
+import {BLOCKS, MAX_SPEC_CHANNELS} from './blocks.js'
 import {ACTIVATIONS, type BlockKind} from './spec.js'
 
 const positiveInt = {type: 'integer', minimum: 1}
+const channels = {type: 'integer', minimum: 1, maximum: MAX_SPEC_CHANNELS}
 const stride = {type: 'integer', enum: [1, 2, 3, 4]}
 const kernel = {type: 'integer', minimum: 1, maximum: 15}
 
@@ -16,15 +17,15 @@ export const BASE_SPEC_SCHEMA = {
     name: {type: 'string', minLength: 1},
     description: {type: 'string'},
     imageSize: {type: 'integer', minimum: 8, maximum: 8192},
-    inputChannels: positiveInt,
-    numClasses: positiveInt,
+    inputChannels: channels,
+    numClasses: {type: 'integer', minimum: 1, maximum: 1000000},
     activation: {enum: [...ACTIVATIONS]},
     stem: {
       type: 'object',
       additionalProperties: false,
       required: ['out', 'kernel', 'stride'],
       properties: {
-        out: positiveInt,
+        out: channels,
         kernel,
         stride,
         kind: {enum: ['conv', 'patchify']},
@@ -55,12 +56,12 @@ export const BASE_SPEC_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       oneOf: [{required: ['out']}, {required: ['expand']}],
-      properties: {out: positiveInt, expand: {type: 'number', minimum: 0.0625, maximum: 64}},
+      properties: {out: channels, expand: {type: 'number', minimum: 0.0625, maximum: 64}},
     },
     classifier: {
       type: 'object',
       additionalProperties: false,
-      properties: {hidden: positiveInt, norm: {enum: ['layernorm']}},
+      properties: {hidden: channels, norm: {enum: ['layernorm']}},
     },
     dropout: {type: 'number', minimum: 0, maximum: 1},
     scaling: {

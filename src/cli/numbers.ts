@@ -1,12 +1,24 @@
 import {UserError} from '../errors.js'
 
+/** Decimal numbers only: Number() would also read "0x10" as 16, "0b1" and "Infinity". */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+/** A multiplier is written out: no exponent ("1e-9" is a typo or a probe, never a width). */
+const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
+
 /** Parse a number given on the command line; the error names the flag. */
 export function parseNumber(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const t = text.trim()
-  const n = t === '' ? NaN : Number(t)
+  const n = DECIMAL.test(t) ? Number(t) : NaN
   if (!Number.isFinite(n)) throw new UserError(`${flag} must be a number, got "${text}"`)
   return n
+}
+
+/** A scaling multiplier or coefficient: a finite, plain decimal number like 1.4 or 0.75. */
+export function parseMultiplier(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  if (!PLAIN_DECIMAL.test(text.trim())) throw new UserError(`${flag} must be a number written as a plain decimal like 1.4, got "${text}"`)
+  return parseNumber(flag, text)
 }
 
 export function parsePositiveInt(flag: string, text: string | undefined): number | undefined {

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BASE_NAMES, type TargetInput} from '../arch/target.js'
 import {parseBaseSpec} from '../arch/user-spec.js'
 import {UserError} from '../errors.js'
-import {parseNumber, parsePositiveInt} from './numbers.js'
+import {parseMultiplier, parsePositiveInt} from './numbers.js'
 
 /** Flags that name a network and a scaling point; shared by flops, export and the sweep. */
 export const targetFlags = {
@@ -33,14 +33,14 @@ export function targetFromFlags(flags: TargetFlagValues): TargetInput {
     model: flags.model,
     base: flags.base,
     spec: flags.spec === undefined ? undefined : parseBaseSpec(readText(flags.spec, '--spec'), flags.spec),
-    depth: parseNumber('--depth', flags.depth),
-    width: parseNumber('--width', flags.width),
-    resolution: parseNumber('--resolution', flags.resolution),
+    depth: parseMultiplier('--depth', flags.depth),
+    width: parseMultiplier('--width', flags.width),
+    resolution: parseMultiplier('--resolution', flags.resolution),
     imageSize: parsePositiveInt('--image-size', flags['image-size']),
-    phi: parseNumber('--phi', flags.phi),
-    alpha: parseNumber('--alpha', flags.alpha),
-    beta: parseNumber('--beta', flags.beta),
-    gamma: parseNumber('--gamma', flags.gamma),
+    phi: parseMultiplier('--phi', flags.phi),
+    alpha: parseMultiplier('--alpha', flags.alpha),
+    beta: parseMultiplier('--beta', flags.beta),
+    gamma: parseMultiplier('--gamma', flags.gamma),
   }
 }
 
