@@ -27,6 +27,13 @@ export function parsePositiveInt(flag: string, text: string | undefined): number
   return n
 }
 
+/** Byte sizes: SI and binary units. */
+export const BYTE_UNITS: Readonly<Record<string, number>> = {
+  '': 1, B: 1,
+  k: 1e3, K: 1e3, kB: 1e3, KB: 1e3, M: 1e6, MB: 1e6, G: 1e9, GB: 1e9, T: 1e12, TB: 1e12,
+  KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40,
+}
+
 /** SI multipliers of a plain count ("B" = billion, as in "5B params"). */
 export const COUNT_UNITS: Readonly<Record<string, number>> = {'': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, B: 1e9, T: 1e12}
 

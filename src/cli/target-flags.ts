@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BASE_NAMES, type TargetInput} from '../arch/target.js'
 import {parseBaseSpec} from '../arch/user-spec.js'
 import {UserError} from '../errors.js'
-import {parseMultiplier, parsePositiveInt} from './numbers.js'
+import {BYTE_UNITS, parseMultiplier, parsePositiveInt, withUnit} from './numbers.js'
 
 /** Flags that name a network and a scaling point; shared by flops, export and the sweep. */
 export const targetFlags = {
@@ -52,4 +52,23 @@ export function readText(file: string, flag: string): string {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message
     throw new UserError(`${flag} ${file}: ${why}`)
   }
+}
+
+/** The target and point flags as given ("--base efficientnet-b0 --width 100"): what a refusal names. */
+export function givenTargetFlags(flags: TargetFlagValues, extra: Record<string, string | undefined> = {}): string {
+  const all: Record<string, string | undefined> = {...flags, ...extra}
+  const keys = [...Object.keys(targetFlags), ...Object.keys(extra)]
+  return keys.filter((k) => all[k] !== undefined).map((k) => `--${k} ${all[k]}`).join(' ')
+}
+
+/** --max-memory: bytes with an optional unit ("8GiB", "500MB"). */
+export const maxMemoryFlag = Flags.string({
+  description: 'refuse a network whose weights + peak activations would need more (default: 50% of free memory), e.g. 8GiB',
+})
+
+export function parseMaxMemory(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const n = withUnit(text, BYTE_UNITS)
+  if (n === undefined || !(n > 0)) throw new UserError(`--max-memory must be a number of bytes with an optional unit (kB, MB, GB, KiB, MiB, GiB), got "${text}"`)
+  return n
 }

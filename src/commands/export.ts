@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 import {resolveTarget} from '../arch/target.js'
 import {EffscaleCommand} from '../cli/base-command.js'
 import {bytes, human, parseNumber, parsePositiveInt} from '../cli/numbers.js'
-import {targetFlags, targetFromFlags} from '../cli/target-flags.js'
+import {givenTargetFlags, maxMemoryFlag, parseMaxMemory, targetFlags, targetFromFlags} from '../cli/target-flags.js'
+import {checkEstimate, estimateCost, memoryLimit} from '../flops/estimate.js'
 import {UserError} from '../errors.js'
 import {EMIT_DTYPES, EMIT_INPUTS, type EmitOptions} from '../onnx/emit.js'
 import {exportTarget, type ExportResult} from '../onnx/export.js'
@@ -29,6 +30,7 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     dtype: Flags.string({description: 'weights and arithmetic', options: [...EMIT_DTYPES], default: 'fp32'}),
     input: Flags.string({description: 'input layout; uint8-nhwc normalises inside the graph', options: [...EMIT_INPUTS], default: 'float32-nchw'}),
     seed: Flags.string({description: 'seed of the random weights', default: '0'}),
+    'max-memory': maxMemoryFlag,
   }
 
   async run(): Promise<ExportResult> {
@@ -36,11 +38,17 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     if (flags['dynamic-batch'] && flags.batch !== undefined) throw new UserError('--batch conflicts with --dynamic-batch: give one of them')
     const seed = parseNumber('--seed', flags.seed)!
     if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, got "${flags.seed}"`)
-    const result = exportTarget(resolveTarget(targetFromFlags(flags)), {
+    const target = resolveTarget(targetFromFlags(flags))
+    const batch = flags['dynamic-batch'] ? 'dynamic' : (parsePositiveInt('--batch', flags.batch) ?? 1)
+    const dtype = flags.dtype as EmitOptions['dtype']
+    // Before any work: the emitter allocates every weight; refuse what would not fit.
+    const estimate = estimateCost(target, {batch: batch === 'dynamic' ? 1 : batch, dtype})
+    checkEstimate(estimate, memoryLimit(parseMaxMemory(flags['max-memory'])), givenTargetFlags(flags, {batch: flags.batch}), {file: true})
+    const result = exportTarget(target, {
       out: flags.out,
       force: flags.force,
-      batch: flags['dynamic-batch'] ? 'dynamic' : (parsePositiveInt('--batch', flags.batch) ?? 1),
-      dtype: flags.dtype as EmitOptions['dtype'],
+      batch,
+      dtype,
       input: flags.input as EmitOptions['input'],
       seed,
     })
