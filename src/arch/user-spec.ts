@@ -2,7 +2,7 @@ import {Ajv} from 'ajv'
 import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {REFERENCE_RULE} from './bases.js'
-import {BLOCK_DEFAULTS} from './blocks.js'
+import {BLOCK_DEFAULTS, BLOCKS} from './blocks.js'
 import type {BaseSpec, StageSpec} from './spec.js'
 import {BASE_SPEC_SCHEMA} from './spec-schema.js'
 
@@ -21,7 +21,15 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
   } catch (error) {
     throw new UserError(`${source}: not valid JSON (${(error as Error).message})`)
   }
-  if (!validate(raw)) throw new UserError(`${source}: ${describeAjvError(validate.errors?.[0], 'invalid base spec')}`)
+  if (!validate(raw)) {
+    const e = validate.errors?.[0]
+    if (e?.keyword === 'discriminator') {
+      const {tag, tagValue} = e.params as {tag: string; tagValue: unknown}
+      const at = e.instancePath.slice(1).replaceAll('/', '.')
+      throw new UserError(`${source}: ${at}.${tag} ${JSON.stringify(tagValue)} is not a block kind; one of ${Object.keys(BLOCKS).join(', ')}`)
+    }
+    throw new UserError(`${source}: ${describeAjvError(e, 'invalid base spec')}`)
+  }
   const spec = raw as Partial<BaseSpec> & Pick<BaseSpec, 'name' | 'imageSize' | 'stem' | 'stages'>
   return {
     inputChannels: 3,

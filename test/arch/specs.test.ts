@@ -49,4 +49,8 @@ test('a spec error names the stage kind and its field', () => {
   bad({block: 'mbconv3', repeats: 1, kernel: 3, stride: 2, expanded: 64, se: 'yes', act: 'relu', out: 24})
   bad({block: 'convnext', repeats: 1, stride: 2, out: 32, layerScale: 1})
   bad({block: 'transformer', repeats: 1})
+  assert.throws(
+    () => parseBaseSpec(JSON.stringify({name: 'x', imageSize: 64, stem: {out: 8, kernel: 3, stride: 2}, stages: [{block: 'transformer'}]}), 'x.json'),
+    /^UserError: x\.json: stages\.0\.block "transformer" is not a block kind; one of mbconv, dwsep, bottleneck, fused-mbconv, mbconv3, regnet, convnext$/,
+  )
 })
