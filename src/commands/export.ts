@@ -46,9 +46,10 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     const target = resolveTarget(targetFromFlags(flags))
     const batch = flags['dynamic-batch'] ? 'dynamic' : (parsePositiveInt('--batch', flags.batch) ?? 1)
     const dtype = flags.dtype as EmitOptions['dtype']
-    // Before any work: the emitter allocates every weight; refuse what would not fit.
+    // Before any work: the emitter allocates every weight; refuse what would not fit in memory
+    // (a file over 2 GiB is fine: its weights go to external data).
     const estimate = estimateCost(target, {batch: batch === 'dynamic' ? 1 : batch, dtype})
-    checkEstimate(estimate, memoryLimit(parseMaxMemory(flags['max-memory'])), givenTargetFlags(flags, {batch: flags.batch}), {file: true})
+    checkEstimate(estimate, memoryLimit(parseMaxMemory(flags['max-memory'])), givenTargetFlags(flags, {batch: flags.batch}))
     const result = exportTarget(target, {
       out: flags.out,
       force: flags.force,
