@@ -28,6 +28,8 @@ export interface SessionRequest {
   model: string | Uint8Array
   ep: Ep
   deviceId: number
+  /** Intra-op threads (ORT's default when absent). */
+  threads?: number
   /** Turns ORT profiling on; the trace goes to `${profilePrefix}_<date>.json`. */
   profilePrefix?: string
 }
@@ -47,6 +49,7 @@ export const ortFactory: SessionFactory = async (req) => {
     executionProviders: req.ep === 'cuda' ? [{name: 'cuda', deviceId: req.deviceId}, 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
+    ...(req.threads ? {intraOpNumThreads: req.threads} : {}),
     ...(req.profilePrefix ? {enableProfiling: true, profileFilePrefix: req.profilePrefix} : {}),
   }
   // Two calls because create's overloads take a path or bytes, not the union of both.
