@@ -52,7 +52,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     rounds: Flags.string({description: 'at least this many rounds (default 6: the fewest with a 95% interval)', helpGroup: 'TIMING'}),
     'max-rounds': Flags.string({description: 'at most this many rounds (default 40)', helpGroup: 'TIMING'}),
     'max-ci': Flags.string({description: "stable when the 95% interval's half-width is at most this share of the median (default 5%)", helpGroup: 'TIMING'}),
-    'time-budget': Flags.string({description: 'after the minimum rounds, start no round past this many seconds (default 35 CPU, 300 CUDA)', helpGroup: 'TIMING'}),
+    'time-budget': Flags.string({description: 'start no round past this many seconds from the first, once 2 are done (default 35 CPU, 300 CUDA)', helpGroup: 'TIMING'}),
     threads: Flags.string({description: 'intra-op threads of CPU sessions (default: the CPUs this process may use)', helpGroup: 'TIMING'}),
     profile: Flags.boolean({description: 'ORT profiling: adds kernel_ms and ort_run_ms (traces in OUT/profiles)', helpGroup: 'TIMING'}),
     seed: Flags.string({description: 'seed of weights and inputs', default: '0', helpGroup: 'TIMING'}),
@@ -157,7 +157,8 @@ function render(r: SweepResult): string {
   ]
   if (r.unstable.length) {
     const names = r.unstable.map((u) => `${u.model} (${u.ci_rel === null ? '?' : `±${(100 * u.ci_rel).toFixed(1)}%`}, ${u.rounds} rounds)`)
-    lines.push(`unstable: ${r.unstable.length} point${r.unstable.length === 1 ? '' : 's'}: ${names.join(', ')}`)
+    const shown = names.length > 6 ? [...names.slice(0, 6), `and ${names.length - 6} more`] : names
+    lines.push(`unstable: ${r.unstable.length} of ${r.records.length} points (95% interval wider than ±${+(100 * r.max_ci).toFixed(2)}%, or under 6 rounds): ${shown.join(', ')}`)
     for (const why of r.diagnosis) lines.push(`  likely: ${why}`)
   }
   lines.push(`wrote ${r.files.jsonl}, ${r.files.runs}, ${r.files.csv}, ${r.files.run}`)

@@ -81,6 +81,6 @@ export interface SweepTiming extends TimingOptions {
   maxRounds: number
   /** Stable when the 95% interval's half-width ≤ maxCi × median (0.05 = 5%). */
   maxCi: number
-  /** After the minimum rounds, no new round starts once this much time has passed since the first (ms). */
+  /** No new round starts once this much time has passed since the first (ms), once 2 rounds are done (even below `rounds`). */
   timeBudgetMs: number
 }

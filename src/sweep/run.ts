@@ -78,6 +78,8 @@ export interface SweepSummary {
   unstable: Array<{key: string; model: string; ci_rel: number | null; rounds: number}>
   /** Likely causes of unstable points (diagnose.ts). */
   diagnosis: string[]
+  /** --max-ci: the interval half-width (share of the median) a stable point keeps within. */
+  max_ci: number
   load_avg: {start: number; end: number}
   interrupted: boolean
   files: {jsonl: string; runs: string; csv: string; run: string}
@@ -301,7 +303,8 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       for (const u of all) if (!u.final && !u.isRef && settled(u)) await finalize(u)
       const pending = all.filter((u) => !u.final && !(u.isRef && settled(u)) && (u.points.length > 0 || all.some((x) => !x.final && !x.isRef)))
       if (pending.length === 0 || round > timing.maxRounds) break
-      if (round > timing.rounds && d.clock() - t0 > timing.timeBudgetMs) break
+      // The budget is a hard limit once two rounds give a spread: the default sweep must end in a minute on a busy machine.
+      if (round > Math.min(2, timing.rounds) && d.clock() - t0 > timing.timeBudgetMs) break
       const others = all.filter((u) => !u.final && !u.isRef)
       d.progress.round?.(round, timing.rounds, pending.filter((u) => u.rounds.length >= timing.rounds).reduce((n, u) => n + Math.max(1, u.points.length), 0))
       for (const u of roundOrder(refs.filter((r) => !r.final), others, o.seed, round)) {
@@ -360,6 +363,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       load: {start: loadStart, end: loadEnd},
       cpus: os.availableParallelism(),
     }),
+    max_ci: timing.maxCi,
     load_avg: {start: loadStart, end: loadEnd},
     interrupted,
     files: {jsonl: path.join(o.out, FILES.jsonl), runs: path.join(o.out, FILES.runs), csv: path.join(o.out, FILES.csv), run: path.join(o.out, FILES.run)},
