@@ -6,7 +6,8 @@ import type {LatencyStat} from './figures.js'
 export type LatencyRecord = Pick<
   SweepRecord,
   'key' | 'model' | 'infer_batch_size' | 'dtype' | 'status' | 'error' | 'min_ms' | 'mean_ms' | 'p50_ms' | 'p90_ms' | 'p99_ms'
->
+> &
+  Partial<Pick<SweepRecord, 'ci_lo_ms' | 'ci_hi_ms' | 'rounds'>>
 
 /** How a budget check reads results.jsonl: the columns above (the rest as every reader does, src/sweep/results.ts). */
 export const LATENCY_READ: ParseOptions = {require: ['key', 'model', 'infer_batch_size', 'dtype', 'status']}
@@ -22,7 +23,8 @@ export interface LatencyQuery {
   stat: LatencyStat
 }
 
-export type LatencyLookup = {ok: true; ms: number; records: number} | {ok: false; why: string}
+/** `ci`: the 95% interval of the median, when the statistic is p50 and the sweep timed rounds. */
+export type LatencyLookup = {ok: true; ms: number; records: number; ci?: {lo: number; hi: number}} | {ok: false; why: string}
 
 /** Records indexed by model label and by key, for many lookups. */
 export function indexRecords(records: readonly LatencyRecord[]): Map<string, LatencyRecord[]> {
@@ -59,5 +61,9 @@ export function findLatency(index: Map<string, LatencyRecord[]>, q: LatencyQuery
         : `no ${column} recorded for ${model} at batch ${q.batch} ${q.dtype}`,
     }
   }
-  return {ok: true, ms: Math.max(...ok.map((r) => r[column] as number)), records: ok.length}
+  const slowest = ok.reduce((a, r) => ((r[column] as number) > (a[column] as number) ? r : a))
+  const found: LatencyLookup = {ok: true, ms: slowest[column] as number, records: ok.length}
+  // The interval is of the median: other statistics are judged by their value alone.
+  if (q.stat === 'p50' && typeof slowest.ci_lo_ms === 'number' && typeof slowest.ci_hi_ms === 'number') found.ci = {lo: slowest.ci_lo_ms, hi: slowest.ci_hi_ms}
+  return found
 }
