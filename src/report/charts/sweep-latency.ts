@@ -61,7 +61,7 @@ export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric)
 function layers(withCi: boolean, metric: SweepMetric): Layers {
   const out: Layers = []
   if (withCi && metric === 'latency') {
-    out.push({transform: [{filter: 'datum.ciLoMs != null'}], mark: {type: 'rule', opacity: 0.7}, encoding: {y: {field: 'ciLoMs', type: 'quantitative'}, y2: {field: 'ciHiMs'}}})
+    out.push({transform: [{filter: 'datum.ciLoMs != null'}], mark: {type: 'rule', opacity: 0.7, clip: true}, encoding: {y: {field: 'ciLoMs', type: 'quantitative'}, y2: {field: 'ciHiMs'}}})
   }
   out.push({mark: {type: 'line'}})
   out.push({transform: [{filter: "datum.stability !== 'unstable'"}], mark: {type: 'point', filled: true, size: 45, opacity: 1}})
