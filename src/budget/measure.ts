@@ -31,7 +31,7 @@ export function measure(entry: BudgetEntry, target: ResolvedTarget, ctx: Measure
   const m: Measured = target.kind === 'analytic' ? analytic(entry, target.target) : onnx(target, ctx)
   if (entry.limits.latencyMs !== undefined) {
     const found = ctx.sweep
-      ? findLatency(ctx.sweep, {models: sweepNames(entry, m.label), batch: entry.batch, dtype: entry.dtype, stat: entry.latencyStat})
+      ? findLatency(ctx.sweep, {models: target.kind === 'onnx' && entry.sweepModel === undefined ? [target.file] : sweepNames(entry, m.label), batch: entry.batch, dtype: entry.dtype, stat: entry.latencyStat})
       : {ok: false as const, why: 'no sweep given (--sweep DIR)'}
     if (found.ok) {
       m.figures.latencyMs = found.ms

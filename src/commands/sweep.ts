@@ -14,6 +14,8 @@ import {readRecords} from '../sweep/store.js'
 import {ortFactory, EP_CHOICES, type EpChoice} from '../sweep/session.js'
 import {runSweep, type SweepSummary} from '../sweep/run.js'
 import {sweepPlan} from '../sweep/options.js'
+import {onnxGrid} from '../sweep/onnx-grid.js'
+import {parseInputShape} from '../onnx/cli.js'
 
 export interface SweepResult extends SweepSummary {
   records: SweepRecord[]
@@ -32,6 +34,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     '<%= config.bin %> sweep --grid my-grid.json --resume --out runs/h200',
     '<%= config.bin %> sweep --models efficientnet-b0,efficientnet-b3,efficientnet-b7 --dtype fp16 --input uint8-nhwc',
     '<%= config.bin %> sweep --shard 2/4 --device-id 1 --out runs/shard2',
+    '<%= config.bin %> sweep --onnx model.onnx --onnx other.onnx --input-shape 1x3x224x224 --out runs/mine',
   ]
 
   static override flags = {
@@ -43,6 +46,8 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     'phi-max': Flags.string({description: 'compound grid of --dims: φ = 0…N (default 7)', helpGroup: 'GRID'}),
     models: Flags.string({description: 'comma list of named models, e.g. efficientnet-b0,efficientnet-b7', helpGroup: 'GRID'}),
     grid: Flags.string({description: 'grid file (JSON; see docs/sweep.md)', helpGroup: 'GRID'}),
+    onnx: Flags.string({description: 'time these ONNX files instead of emitted networks (repeatable)', multiple: true, helpGroup: 'GRID'}),
+    'input-shape': Flags.string({description: "with --onnx: shape of the files' first input where it has dynamic dims, e.g. 1x3x224x224", helpGroup: 'GRID'}),
     batch: Flags.string({description: 'comma list of batch sizes (default 1 on CPU, 1,64 on GPU)', helpGroup: 'GRID'}),
     dtype: Flags.string({description: 'model precision', options: [...DTYPES], helpGroup: 'GRID'}),
     input: Flags.string({description: 'model input: float32 NCHW, or uint8 NHWC normalised inside the graph', options: [...INPUTS], helpGroup: 'GRID'}),
@@ -63,10 +68,9 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
 
   async run(): Promise<SweepResult> {
     const {flags} = await this.parse(Sweep)
-    const plan = sweepPlan({
-      ...flags,
-      gridText: flags.grid === undefined ? undefined : readText(flags.grid, '--grid'),
-    })
+    if (flags['input-shape'] !== undefined && flags.onnx === undefined) throw new UserError('--input-shape goes with --onnx (the shape of the files\' first input)')
+    const onnx = flags.onnx === undefined ? undefined : {grid: onnxGrid(flags.onnx, parseInputShape(flags['input-shape']))}
+    const plan = sweepPlan({...flags, gridText: flags.grid === undefined ? undefined : readText(flags.grid, '--grid')}, onnx)
     const deviceId = parseNumber('--device-id', flags['device-id'])!
     if (!Number.isInteger(deviceId) || deviceId < 0) throw new UserError(`--device-id must be a whole number ≥ 0, got "${flags['device-id']}"`)
     const seed = parseNumber('--seed', flags.seed)!

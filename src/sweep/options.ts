@@ -5,7 +5,7 @@
 import {parsePositiveInt} from '../cli/numbers.js'
 import {UserError} from '../errors.js'
 import {fileShapes, parseGridFile} from './grid-file.js'
-import {cpuDefault, DIMS, DTYPES, gpuDefault, INPUTS, parseShard, type Dim, type GridSpec} from './grid.js'
+import {cpuDefault, DIMS, DTYPES, gpuDefault, INPUTS, parseShard, type Dim, type Grid, type GridSpec} from './grid.js'
 import type {SweepTiming} from './measure.js'
 import type {Ep} from './session.js'
 
@@ -30,7 +30,7 @@ export interface SweepFlags {
 }
 
 export interface SweepPlan {
-  grid: GridSpec | ((ep: Ep) => GridSpec)
+  grid: GridSpec | Grid | ((ep: Ep) => GridSpec)
   source: string
   shard?: {k: number; n: number}
   timing: (ep: Ep) => SweepTiming
@@ -65,7 +65,23 @@ function oneOf<T extends string>(flag: string, value: string, options: readonly 
   return value as T
 }
 
-export function sweepPlan(f: SweepFlags): SweepPlan {
+/** Flags that describe emitted networks, refused beside --onnx (the files fix their own shape and precision). */
+const NOT_WITH_ONNX = ['grid', 'dims', 'models', 'base', 'phi-max', 'batch', 'dtype', 'input'] as const
+
+/**
+ * `--onnx FILE...`: the grid is the files, built by the caller (onnx-grid.ts reads them);
+ * `--input-shape` only goes with it.
+ */
+export function sweepPlan(f: SweepFlags, onnx?: {grid: Grid}): SweepPlan {
+  if (onnx) {
+    const clash = NOT_WITH_ONNX.find((k) => f[k] !== undefined)
+    if (clash) throw new UserError(`--${clash} conflicts with --onnx: an ONNX file is timed as it is (give --input-shape for dynamic dims)`)
+    return {grid: onnx.grid, source: 'onnx', shard: f.shard === undefined ? undefined : parseShard(f.shard), timing: timingFromFlags(f)}
+  }
+  return emittedPlan(f)
+}
+
+function emittedPlan(f: SweepFlags): SweepPlan {
   const batches = f.batch === undefined ? undefined : parseBatches(f.batch)
   const dtype = f.dtype === undefined ? undefined : oneOf('--dtype', f.dtype, DTYPES)
   const input = f.input === undefined ? undefined : oneOf('--input', f.input, INPUTS)

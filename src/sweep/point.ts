@@ -3,6 +3,7 @@
  * lowering), its emitted model (cached), and the memory its session is estimated to need.
  * Any failure becomes a 'failed' record.
  */
+import {statSync} from 'node:fs'
 import {resolveTarget} from '../arch/target.js'
 import {IoError} from '../errors.js'
 import {costTarget, lowerTarget} from '../flops/index.js'
@@ -76,7 +77,7 @@ export function baseRecord(p: GridPoint, ep: string, macs: number, params: numbe
   }
 }
 
-export type Prepared = {ok: true; rec: SweepRecord; model: string; bytes: number} | {ok: false; rec: SweepRecord}
+export type Prepared = {ok: true; rec: SweepRecord; model: string; bytes: number; inputShape?: number[]} | {ok: false; rec: SweepRecord}
 
 /**
  * Session memory estimate: ORT holds the weights (and may pre-pack a copy) and an arena for
@@ -87,6 +88,13 @@ export function sessionBytes(weightBytes: number, activationBytes: number): numb
 }
 
 export function preparePoint(p: GridPoint, ctx: PrepareContext): Prepared {
+  if (p.onnx) {
+    // MACs per sample, as for emitted networks; the profile is of the whole batch.
+    const o = p.onnx
+    const rec = {...baseRecord(p, ctx.ep, o.macs / p.batch, o.params, ctx.now()), threads: ctx.threads, onnx_file: o.file}
+    // No lowering to estimate activations from: three times the file (weights, a pre-packed copy, activations).
+    return {ok: true, rec, model: o.file, bytes: 3 * statSync(o.file).size, inputShape: o.inputShape}
+  }
   const target = resolveTarget({base: p.base, depth: p.depth, width: p.width, imageSize: p.imageSize})
   const cost = costTarget(target, {batch: p.batch})
   const rec = {...baseRecord(p, ctx.ep, cost.macs, cost.params, ctx.now()), threads: ctx.threads}

@@ -23,6 +23,8 @@ export interface OpenRequest {
   bytes: number
   warmup: number
   profilePrefix?: string
+  /** Shape to feed where the model's input has dynamic dims (sweep --onnx --input-shape). */
+  inputShape?: number[]
 }
 
 export interface Opened {
@@ -52,7 +54,7 @@ export class SessionPool {
     while (this.open.size > 0 && this.used() + r.bytes > this.o.capBytes) await this.close(this.open.keys().next().value!)
     const profilePrefix = r.profilePrefix ? `${r.profilePrefix}_o${++this.opened}` : undefined
     const c0 = this.o.clock()
-    const session = await this.o.factory({model: r.model, ep: this.o.ep, deviceId: this.o.deviceId, threads: this.o.threads, profilePrefix})
+    const session = await this.o.factory({model: r.model, ep: this.o.ep, deviceId: this.o.deviceId, threads: this.o.threads, profilePrefix, inputShape: r.inputShape})
     const createMs = this.o.clock() - c0
     const entry: PoolEntry = {session, feeds: {[session.input.name]: makeInput(session.input, this.o.seed)}, calls: 0, timed: [], profilePrefix}
     this.open.set(r.id, {entry, bytes: r.bytes})

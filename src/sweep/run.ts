@@ -34,8 +34,8 @@ export interface SweepOptions {
   out: string
   ep: EpChoice
   deviceId: number
-  /** A grid, or the embedded default for the EP actually used. */
-  grid: GridSpec | ((ep: Ep) => GridSpec)
+  /** A grid spec, a built grid (sweep --onnx), or the embedded default for the EP actually used. */
+  grid: GridSpec | Grid | ((ep: Ep) => GridSpec)
   /** Where the grid came from, for run.json: "default", "flags", "file:my-grid.json". */
   gridSource: string
   shard?: {k: number; n: number}
@@ -90,7 +90,7 @@ export const ROUND_DEFAULTS: SweepTiming = {warmup: 3, runs: 3, minTimeMs: 50, r
 
 export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSummary> {
   // A fixed grid is checked before anything touches the disk or the device.
-  const fixed = typeof o.grid === 'function' ? undefined : buildGrid(o.grid)
+  const fixed = typeof o.grid === 'function' ? undefined : 'id' in o.grid ? o.grid : buildGrid(o.grid)
   ensureWritableDir(o.out)
   // One writer per directory: a second sweep on this --out is refused here (exit 2).
   const lock = lockSweepDir(o.out, '--out', 'sweep', d.warn)
@@ -277,7 +277,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       let entry: PoolEntry
       let samples: number[]
       try {
-        const opened = await pool.get({id: u.id, model: prep.model, bytes: prep.bytes, warmup: timing.warmup, profilePrefix: profileDir ? path.join(profileDir, safeName(u.id)) : undefined})
+        const opened = await pool.get({id: u.id, model: prep.model, bytes: prep.bytes, warmup: timing.warmup, inputShape: prep.inputShape, profilePrefix: profileDir ? path.join(profileDir, safeName(u.id)) : undefined})
         entry = opened.entry
         if (opened.first && !u.first) u.first = opened.first
         if (d.signal?.aborted) return false

@@ -28,6 +28,8 @@ export interface SessionRequest {
   model: string | Uint8Array
   ep: Ep
   deviceId: number
+  /** Shape to feed where the input has dynamic dims (its static dims must agree). */
+  inputShape?: number[]
   /** Intra-op threads (ORT's default when absent). */
   threads?: number
   /** Turns ORT profiling on; the trace goes to `${profilePrefix}_<date>.json`. */
@@ -57,7 +59,10 @@ export const ortFactory: SessionFactory = async (req) => {
     typeof req.model === 'string' ? await ort.InferenceSession.create(req.model, opts) : await ort.InferenceSession.create(req.model, opts)
   const meta = s.inputMetadata[0]
   if (!meta || !meta.isTensor) throw new Error('model has no tensor input')
-  const shape = meta.shape.map((d) => (typeof d === 'number' ? d : NaN))
+  const declared = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : NaN))
+  const given = req.inputShape
+  const fits = given && given.length === declared.length && declared.every((d, i) => Number.isNaN(d) || d === given[i])
+  const shape = fits ? given : declared
   if (shape.some((d) => !Number.isInteger(d) || d <= 0)) throw new Error(`input ${meta.name} has no static shape [${meta.shape.join(',')}]`)
   return {
     input: {name: meta.name, type: meta.type, shape},
