@@ -1,5 +1,5 @@
 /** `effscale flops --onnx`: flag parsing and the human rendering, so flops.ts only dispatches. */
-import {human} from '../cli/numbers.js'
+import {bytes, grouped, human} from '../cli/numbers.js'
 import {countRows, renderTable} from '../cli/table.js'
 import {UserError} from '../errors.js'
 import {CONVENTION} from '../flops/count.js'
@@ -34,7 +34,7 @@ export function renderOnnx(r: OnnxFlopsResult): string {
     '',
     renderTable(
       ['figure', 'value', 'exact'],
-      countRows(r, 'params (initializer elements)'),
+      [...countRows(r, 'params (initializer elements)'), ['bytes read + written (fused)', bytes(r.bytes), grouped(r.bytes)]],
     ),
   ]
   if (r.unsupportedOps.length) lines.push('', `unsupported ops (not counted): ${r.unsupportedOps.join(', ')}`)
@@ -42,8 +42,8 @@ export function renderOnnx(r: OnnxFlopsResult): string {
     lines.push(
       '',
       renderTable(
-        ['node', 'op', 'output', 'MACs', 'params', 'other ops'],
-        r.nodes.map((n) => [n.name, n.opType, n.outShape.join('×') || '—', human(n.macs), human(n.params), human(n.otherOps)]),
+        ['node', 'op', 'output', 'MACs', 'params', 'other ops', 'bytes'],
+        r.nodes.map((n) => [n.name, n.opType, n.outShape.join('×') || '—', human(n.macs), human(n.params), human(n.otherOps), n.bytes ? bytes(n.bytes) : '—']),
       ),
     )
   }

@@ -9,6 +9,7 @@ import path from 'node:path'
 import {UserError} from '../errors.js'
 import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type ITensorProto, type IValueInfoProto, type LongLike} from './proto.js'
 import {isSupported, RULES} from './rules.js'
+import {graphTraffic} from './traffic.js'
 import {Attrs, bytesPerElement, InferError, numel, tensorValue, type Value} from './values.js'
 
 export interface NodeRow {
@@ -16,6 +17,8 @@ export interface NodeRow {
   opType: string
   macs: number
   otherOps: number
+  /** Bytes of the kernel this node starts (0 when fused into an earlier node; see traffic.ts). */
+  bytes: number
   params: number
   outShape: number[]
 }
@@ -29,6 +32,8 @@ export interface OnnxProfile {
   /** Elements of all initializers. */
   params: number
   otherOps: number
+  /** Bytes read and written under the fused rule of traffic.ts (same rule as the analytic count). */
+  bytes: number
   /** Op types without a cost rule (their nodes are not counted). */
   unsupportedOps: string[]
   /** Human-readable problems: unsupported ops, nodes whose shapes could not be inferred. */
@@ -127,9 +132,21 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
           p += paramsOf.get(n)!
         }
       }
-      rows.push({name, opType, ...cost, params: p, outShape: values.get(node.output?.[0] ?? '')?.shape ?? []})
+      rows.push({name, opType, ...cost, bytes: 0, params: p, outShape: values.get(node.output?.[0] ?? '')?.shape ?? []})
     }
   })
+
+  const traffic = graphTraffic(
+    (graph.node ?? []).map((n) => ({opType: n.opType ?? '', inputs: n.input ?? [], outputs: n.output ?? []})),
+    (name) => {
+      const v = values.get(name)
+      if (!v) return undefined
+      const weight = paramsOf.has(name)
+      return {bytes: numel(v.shape) * (bytesPerElement(v.dtype) ?? 0), weight, constant: !weight && v.data !== undefined}
+    },
+    new Set((graph.output ?? []).map((o) => o.name ?? '')),
+  )
+  rows.forEach((r, i) => (r.bytes = traffic.perNode[i]))
 
   const unsupportedOps = [...unsupported].sort()
   const warnings: string[] = []
@@ -143,6 +160,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     flops: 2 * macs,
     params,
     otherOps,
+    bytes: traffic.bytes,
     unsupportedOps,
     warnings,
     inputs: inputs.map(({name, shape, dtype}) => ({name, shape, dtype})),
