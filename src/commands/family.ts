@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {PAPER_COEFFICIENTS} from '../arch/point.js'
+import {FAST_ALPHA} from '../arch/strategies.js'
 import {EffscaleCommand} from '../cli/base-command.js'
 import {human, parseNumber} from '../cli/numbers.js'
 import {renderTable} from '../cli/table.js'
@@ -31,6 +32,12 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
     gamma: Flags.string({description: 'resolution coefficient γ ≥ 1', default: String(PAPER_COEFFICIENTS.gamma)}),
     'max-phi': Flags.string({description: 'largest φ (whole number)', default: '7'}),
     csv: Flags.string({description: 'also write the rows to this CSV file'}),
+    strategy: Flags.string({
+      description: 'compound: d = α^φ, w = β^φ, r = γ^φ; fast: the same MACs per φ spent as dWr(--fast-alpha) (Dollár et al. 2021)',
+      options: ['compound', 'fast'],
+      default: 'compound',
+    }),
+    'fast-alpha': Flags.string({description: 'α of fast scaling: 1 = width only, 1/3 = uniform', default: String(FAST_ALPHA)}),
   }
 
   async run(): Promise<FamilyResult> {
@@ -41,6 +48,7 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
       beta: parseNumber('--beta', flags.beta)!,
       gamma: parseNumber('--gamma', flags.gamma)!,
       maxPhi: parseNumber('--max-phi', flags['max-phi'])!,
+      fastAlpha: flags.strategy === 'fast' ? parseNumber('--fast-alpha', flags['fast-alpha'])! : undefined,
     })
     const result: FamilyResult = {convention: CONVENTION, ...family}
     if (flags.csv) writeCsv(flags.csv, csvRows(result))
@@ -55,7 +63,7 @@ const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(
 
 function render(r: FamilyResult): string {
   const hasOfficial = r.members.some((m) => m.official)
-  const headers = ['φ', 'depth', 'width', 'res', 'image', 'MACs', 'params', 'step ratio', 'ideal']
+  const headers = ['φ', 'depth', 'width', 'res', 'image', 'MACs', 'params', 'activations', 'step ratio', 'ideal']
   if (hasOfficial) headers.push('official', 'd', 'w', 'image', 'MACs', 'Δ MACs')
   const rows = r.members.map((m) => {
     const row: Array<string | number> = [
@@ -66,6 +74,7 @@ function render(r: FamilyResult): string {
       m.point.imageSize,
       human(m.macs),
       human(m.params),
+      human(m.activations),
       ratio(m.stepRatio),
       m.phi === 0 ? '—' : ratio(r.idealRatio),
     ]
@@ -77,11 +86,12 @@ function render(r: FamilyResult): string {
     return row
   })
   const lines = [
-    `${r.base} scaled by α=${r.alpha}, β=${r.beta}, γ=${r.gamma}: ideal MACs ratio per φ step α·β²·γ² = ${r.idealRatio.toFixed(4)}`,
+    `${r.base} scaled by ${r.strategyLabel}: ideal MACs ratio per φ step α·β²·γ² = ${r.idealRatio.toFixed(4)} (α=${r.alpha}, β=${r.beta}, γ=${r.gamma})`,
     r.convention,
     '',
     renderTable(headers, rows),
     '',
+    `activations grow as MACs^${r.activationsSlope.toFixed(3)} (least-squares slope of log activations on log MACs)`,
     `mean step ratio (MACs(φ=${r.members.length - 1}) / MACs(0))^(1/${r.members.length - 1}) = ${ratio(r.meanStepRatio)}; single steps differ where depth (ceil), channels (÷8) or pixels round.`,
   ]
   if (hasOfficial) lines.push('Δ MACs: this family against the official model of the same index (reference-code table, not α^φ, β^φ, γ^φ).')
@@ -97,6 +107,7 @@ function csvRows(r: FamilyResult) {
     image_size: m.point.imageSize,
     macs: m.macs,
     params: m.params,
+    activations: m.activations,
     step_ratio: m.stepRatio,
     ideal_ratio: m.phi === 0 ? null : r.idealRatio,
     official_model: m.official?.model ?? null,
