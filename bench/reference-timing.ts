@@ -1,9 +1,10 @@
 /**
  * Reference-relative timing (until the sweep's own interleaved rounds replace it): every round
  * visits the points in a shuffled order and times the reference right before each point, so
- * both see the same phase of a shared, noisy machine. A point's latency = median over rounds
- * of (its median / the reference's median in the same pair) × the reference's median over the
- * whole run: slow phases cancel in the ratio.
+ * both see the same phase of a shared, noisy machine. Each visit keeps its fastest run (the
+ * least disturbed by neighbours); a point's latency = median over rounds of (its fastest /
+ * the reference's fastest in the same pair) × the reference's median fastest over the whole
+ * run: slow phases cancel in the ratio.
  */
 import * as ort from 'onnxruntime-node'
 import {timeRuns} from '../src/sweep/measure.js'
@@ -29,7 +30,7 @@ export async function timeRelative(
 ): Promise<{reference: number; points: RelativeTiming[]}> {
   const run = (s: SweepSession) => {
     const feeds = {[s.input.name]: makeInput(s.input, 0)}
-    return async () => median((await timeRuns(() => s.run(feeds), {warmup: 0, runs: opts.runs, minTimeMs: 0}, realClock)).samples)
+    return async () => Math.min(...(await timeRuns(() => s.run(feeds), {warmup: 0, runs: opts.runs, minTimeMs: 0}, realClock)).samples)
   }
   const ref = run(reference)
   const timers = points.map(run)

@@ -22,6 +22,8 @@ export interface CheckRow {
   message: string
   /** Line of the field in the budget file, where known. */
   line: number | null
+  /** The value was predicted by a latency model (--latency-model), not measured. */
+  predicted?: true
 }
 
 /** Figures an ONNX graph with uncosted ops can only undercount. */
@@ -43,7 +45,9 @@ export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
       continue
     }
     const margin = (limit - value) / limit
-    const shown = `${label} ${formatValue(unit, value)}`
+    const predicted = m.predicted?.[f] === true
+    const shown = `${label} ${formatValue(unit, value)}${predicted ? ' (predicted)' : ''}`
+    if (predicted) Object.assign(base, {predicted: true})
     const lim = formatValue(unit, limit)
     if (value > limit) {
       rows.push({...base, value, margin, verdict: 'fail', message: `${shown} is over the budget of ${lim} by ${formatMargin(-margin).slice(1)}`})

@@ -119,7 +119,6 @@ function render(r: FamilyResult): string {
 
 function csvRows(r: FamilyResult) {
   return r.members.map((m) => ({
-    predicted_latency_ms: r.latency?.[m.phi].latencyMs ?? null,
     phi: m.phi,
     depth: m.point.depth,
     width: m.point.width,
@@ -136,5 +135,6 @@ function csvRows(r: FamilyResult) {
     official_image_size: m.official?.imageSize ?? null,
     official_macs: m.official?.macs ?? null,
     macs_deviation: m.macsDeviation,
+    predicted_latency_ms: r.latency?.[m.phi].latencyMs ?? null,
   }))
 }

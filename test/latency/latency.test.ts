@@ -1,15 +1,11 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import {resolveTarget} from '../../src/arch/target.js'
-import {lowerTarget} from '../../src/flops/index.js'
-import {networkFeatures, type Features} from '../../src/latency/features.js'
-import {calibrate, fitSet, FEATURE_SETS, predictMs, r2Linear, type Sample} from '../../src/latency/model.js'
+import {calibrate, fitSet, FEATURE_SETS, predictMs, r2Linear} from '../../src/latency/model.js'
 import {nnls} from '../../src/latency/nnls.js'
-import {FIXTURES} from '../../src/paths.js'
 import {assertUsageError, runCli} from '../helpers/cli.js'
+import {lawSweep, point} from './helpers.js'
 
 test('nnls: the constrained optimum by hand, and the unconstrained one when it is non-negative', () => {
   // min (x1 − 2)² + (x2 + 1)² + (x1 + x2 − 1)² with x ≥ 0: x2 = 0 is active, then x1 = 1.5.
@@ -20,14 +16,6 @@ test('nnls: the constrained optimum by hand, and the unconstrained one when it i
   const y = nnls(A, A.map((r) => 3e-9 * r[0] + 0.5 * r[1]))
   assert.ok(Math.abs(y[0] / 3e-9 - 1) < 1e-6 && Math.abs(y[1] / 0.5 - 1) < 1e-6, `${y}`)
 })
-
-/** A made-up device: 1×1 convs at 5 GMAC/s, depthwise and element-wise at 2 GB/s, 20 µs a kernel, 0.3 ms fixed. */
-const law = (f: Features) => 0.3 + f.macs.pointwise / 5e6 + (f.bytes.depthwise + f.bytes.elementwise) / 2e6 + 0.02 * Object.values(f.ops).reduce((a, b) => a + b, 0)
-const point = (depth: number, width: number, imageSize: number, batch = 1): Sample => {
-  const net = lowerTarget(resolveTarget({base: 'efficientnet-b0', depth, width, imageSize}))
-  const features = networkFeatures(net, batch, 'fp32')
-  return {label: `d${depth} w${width} ${imageSize}`, features, ms: law(features)}
-}
 
 test('calibration recovers a known roofline law and predicts unseen points exactly', () => {
   const samples = [[1, 1, 128], [2, 1, 128], [4, 1, 128], [1, 1.4, 128], [1, 2.6, 128], [1, 1, 192], [1, 1, 256], [1.2, 1.1, 160], [3, 1.8, 144]].map(([d, w, s]) => point(d, w, s))
@@ -48,23 +36,6 @@ test('r2Linear is the squared correlation', () => {
   assert.ok(Math.abs(r2Linear([1, 2, 3, 4], [2, 4, 6, 8]) - 1) < 1e-12)
   assert.ok(Math.abs(r2Linear([1, 2, 3, 4], [1, 3, 2, 4]) - 0.64) < 1e-12)
 })
-
-/** A copy of the recorded CPU sweep whose latencies follow `law`; rel_ref marks interleaved timing. */
-function lawSweep(mutate?: (r: Record<string, unknown>, ms: number) => void): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'effscale-cal-')), 'sweep')
-  cpSync(path.join(FIXTURES, 'sweeps', 'sample-cpu'), dir, {recursive: true})
-  const file = path.join(dir, 'results.jsonl')
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => {
-    const r = JSON.parse(l) as Record<string, unknown>
-    const net = lowerTarget(resolveTarget({base: r.base as string, depth: r.depth as number, width: r.width as number, imageSize: r.infer_img_size as number}))
-    const ms = law(networkFeatures(net, r.infer_batch_size as number, 'fp32'))
-    r.p50_ms = ms
-    mutate?.(r, ms)
-    return JSON.stringify(r)
-  })
-  writeFileSync(file, lines.join('\n') + '\n')
-  return dir
-}
 
 test('calibrate → predict: an unmeasured point on the law, the range, extrapolation and refusals', () => {
   const dir = lawSweep()
