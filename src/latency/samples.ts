@@ -11,6 +11,7 @@ import {UserError} from '../errors.js'
 import {lowerTarget} from '../flops/index.js'
 import type {DType} from '../flops/memory.js'
 import {readSweepDir} from '../sweep/results.js'
+import type {RunMeta} from '../sweep/meta.js'
 import type {SweepRecord} from '../sweep/record.js'
 import {networkFeatures} from './features.js'
 import type {Sample} from './model.js'
@@ -44,20 +45,25 @@ export function latencyOf(r: Rec, byKey: ReadonlyMap<string, Rec>): number | nul
 
 export function sweepSamples(dir: string, flag = '--sweep'): SweepSamples {
   const read = readSweepDir<Rec>(dir, flag)
-  const ok = read.records.filter((r) => r.status === 'ok' && r.p50_ms !== null && r.p50_ms > 0)
-  if (ok.length === 0) throw new UserError(`${flag} ${dir}: no measured points to calibrate on`)
+  return samplesOf(read.records, read.meta, `${flag} ${dir}`)
+}
+
+/** Records (and run.json) of one sweep → samples; `at` names the sweep in refusals. */
+export function samplesOf(records: readonly Rec[], meta: Partial<RunMeta> | null, at: string): SweepSamples {
+  const ok = records.filter((r) => r.status === 'ok' && r.p50_ms !== null && r.p50_ms > 0)
+  if (ok.length === 0) throw new UserError(`${at}: no measured points to calibrate on`)
   const one = (what: keyof Rec) => {
     const values = [...new Set(ok.map((r) => String(r[what])))]
-    if (values.length > 1) throw new UserError(`${flag} ${dir}: points of several ${what}s (${values.join(', ')}); calibrate one ${what} at a time`)
+    if (values.length > 1) throw new UserError(`${at}: points of several ${what}s (${values.join(', ')}); calibrate one ${what} at a time`)
     return values[0]
   }
   const identity: DeviceIdentity = {
-    ep: read.meta?.ep ?? one('ep'),
-    device: read.meta?.device ?? 'unknown device',
+    ep: meta?.ep ?? one('ep'),
+    device: meta?.device ?? 'unknown device',
     dtype: one('dtype'),
     input: one('input'),
   }
-  const byKey = new Map(read.records.map((r) => [r.key, r]))
+  const byKey = new Map(records.map((r) => [r.key, r]))
   const groups = new Map<string, {label: string; base: string; depth: number; width: number; imageSize: number; batch: number; ms: number[]}>()
   const skipped: string[] = []
   for (const r of ok) {
@@ -83,8 +89,8 @@ export function sweepSamples(dir: string, flag = '--sweep'): SweepSamples {
   const relative = ok.some((r) => typeof r.rel_ref === 'number')
   return {
     identity,
-    ortVersion: read.meta?.ort_version ?? null,
-    gridId: read.meta?.grid?.id ?? null,
+    ortVersion: meta?.ort_version ?? null,
+    gridId: meta?.grid?.id ?? null,
     samples,
     latencySource: relative ? 'rel_ref × reference p50_ms' : 'p50_ms',
     skipped,

@@ -30,6 +30,7 @@ const excerpt = (name: string) => parseBenchmarkCsv(readFileSync(path.join(ROOT,
 const INDEPENDENT: Record<string, string> = {
   transfer: 'one panel per dataset: accuracies of different datasets are not compared',
   'other-scaling': 'one panel per network (MobileNetV1, V2, ResNet-50), costs a decade apart',
+  'latency-predictors': 'one panel per predictor: MACs, activations and model milliseconds are different units',
 }
 
 const LATENCY_AXIS = /latency|throughput|speed-up|images\/s/i
