@@ -25,8 +25,8 @@ export function predictorRows(runs: readonly CalibratedRun[]): PlotRow[] {
     const acts = samples.map((s) => s.features.activations * s.features.batch)
     const loo = calibration.residuals.map((r) => r.looMs)
     const panels: Array<[string, number[], number]> = [
-      ['MACs per inference', macs, r2Linear(macs, ms)],
-      ['activations per inference', acts, r2Linear(acts, ms)],
+      ['MACs per inference (millions)', macs.map((v) => v / 1e6), r2Linear(macs, ms)],
+      ['activations per inference (millions)', acts.map((v) => v / 1e6), r2Linear(acts, ms)],
       ['latency model, leave-one-out (ms)', loo, r2Predicted(ms, loo)],
     ]
     return panels.flatMap(([predictor, xs, r2]) =>
@@ -54,10 +54,10 @@ export function predictorsChart(runs: readonly CalibratedRun[]): Chart {
         {
           mark: {type: 'point', filled: true, size: 45},
           encoding: {
-            x: {field: 'x', type: 'quantitative', title: 'predictor', scale: {type: 'log', nice: false}, axis: {format: '~s'}},
+            x: {field: 'x', type: 'quantitative', title: 'predictor (millions of MACs, millions of elements, ms)', scale: {type: 'log', nice: false}, axis: {format: '~g'}},
             y: {field: 'ms', type: 'quantitative', title: 'measured latency (ms)', scale: {type: 'log', nice: false}, axis: {format: '~g'}},
             color: {field: 'batch', type: 'ordinal', title: 'batch'},
-            tooltip: [{field: 'run'}, {field: 'model'}, {field: 'batch', type: 'ordinal'}, {field: 'predictor'}, {field: 'x', type: 'quantitative', format: '.4~s'}, {field: 'ms', type: 'quantitative', title: 'ms', format: '.3f'}, {field: 'r2', type: 'quantitative', title: 'R²'}],
+            tooltip: [{field: 'run'}, {field: 'model'}, {field: 'batch', type: 'ordinal'}, {field: 'predictor'}, {field: 'x', type: 'quantitative', title: 'predictor value', format: '.4~g'}, {field: 'ms', type: 'quantitative', title: 'ms', format: '.3f'}, {field: 'r2', type: 'quantitative', title: 'R²'}],
           },
         },
         {
