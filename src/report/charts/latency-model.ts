@@ -54,7 +54,7 @@ export function predictorsChart(runs: readonly CalibratedRun[]): Chart {
         {
           mark: {type: 'point', filled: true, size: 45},
           encoding: {
-            x: {field: 'x', type: 'quantitative', title: 'predictor (millions of MACs, millions of elements, ms)', scale: {type: 'log', nice: false}, axis: {format: '~g'}},
+            x: {field: 'x', type: 'quantitative', title: 'predictor (unit above each panel)', scale: {type: 'log', nice: false}, axis: {format: '~g'}},
             y: {field: 'ms', type: 'quantitative', title: 'measured latency (ms)', scale: {type: 'log', nice: false}, axis: {format: '~g'}},
             color: {field: 'batch', type: 'ordinal', title: 'batch'},
             tooltip: [{field: 'run'}, {field: 'model'}, {field: 'batch', type: 'ordinal'}, {field: 'predictor'}, {field: 'x', type: 'quantitative', title: 'predictor value', format: '.4~g'}, {field: 'ms', type: 'quantitative', title: 'ms', format: '.3f'}, {field: 'r2', type: 'quantitative', title: 'R²'}],
