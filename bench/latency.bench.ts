@@ -20,8 +20,8 @@ import {baseRecord} from '../src/sweep/point.js'
 import {ORT_VERSION, type SweepSession} from '../src/sweep/session.js'
 import {cpuSession, timeRelative} from './reference-timing.js'
 
-const ROUNDS = Number(process.env.EFFSCALE_BENCH_ROUNDS ?? 8)
-const RUNS = 3
+const ROUNDS = Number(process.env.EFFSCALE_BENCH_ROUNDS ?? 10)
+const RUNS = Number(process.env.EFFSCALE_BENCH_RUNS ?? 5)
 const RANDOM_POINTS = 19
 const THREADS = Number(process.env.EFFSCALE_BENCH_THREADS ?? 1)
 
@@ -105,6 +105,9 @@ export async function bench(): Promise<void> {
   console.log(`\npredicted within ±10% of measured: ${rows.filter((r) => Math.abs(r.p.latencyMs / r.measured.latencyMs - 1) <= 0.1).length}/${rows.length} = ${pc(e.within10)} (target ≥ 90%; nn-Meter's 99% the stretch); median error ${pc(e.medianAbsRel)}, max ${pc(e.maxAbsRel)}`)
   console.log(`R² on the ${rows.length} unseen networks: against MACs ${r2Linear(rows.map((r) => r.f.totalMacs), ms).toFixed(3)}, against activations ${r2Linear(rows.map((r) => r.f.activations), ms).toFixed(3)}, model predictions ${r2Predicted(ms, rows.map((r) => r.p.latencyMs)).toFixed(3)}`)
   console.log('spread: half the interquartile range of the per-round ratios to the reference, over their median.')
+  // Everything measured stays on disk, so the model can be studied without measuring again.
+  writeFileSync(path.join(tmp, 'unseen.json'), JSON.stringify(rows.map((r) => ({label: r.n.label, target: r.n.target, ...r.measured, predictedMs: r.p.latencyMs})), null, 2))
+  console.log(`measurements: ${dir} (calibration sweep) and ${path.join(tmp, 'unseen.json')}`)
 }
 
 const pc = (x: number) => `${(100 * x).toFixed(1)}%`
