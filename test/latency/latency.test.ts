@@ -2,6 +2,11 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
+import {lower} from '../../src/arch/lower.js'
+import {resolvePoint} from '../../src/arch/point.js'
+import {baseByName} from '../../src/arch/target.js'
+import {opTraffic} from '../../src/flops/costs.js'
+import {networkFeatures, opClass} from '../../src/latency/features.js'
 import {calibrate, fitSet, FEATURE_SETS, predictMs, r2Linear} from '../../src/latency/model.js'
 import {nnls} from '../../src/latency/nnls.js'
 import {assertUsageError, runCli} from '../helpers/cli.js'
@@ -86,4 +91,27 @@ test('calibrate reads rel_ref × the reference p50 where the sweep timed interle
   const model = JSON.parse(readFileSync(out, 'utf8'))
   assert.equal(model.source.latency, 'rel_ref × reference p50_ms')
   assert.ok(model.loo.maxAbsRel < 1e-3, JSON.stringify(model.loo))
+})
+
+test('features: op classes, and at batch b activations move b times while weights move once', () => {
+  const b0 = baseByName('efficientnet-b0')
+  const net = lower(b0, resolvePoint(b0, {imageSize: 64}))
+  const cls = (name: string) => opClass(net.ops.find((o) => o.name === name)!)
+  assert.deepEqual(
+    ['stem', 'stage1.block1.dw', 'stage1.block1.se.reduce', 'stage1.block1.se.scale', 'stage2.block1.expand', 'stage2.block2.add', 'classifier.pool', 'classifier.fc'].map(cls),
+    ['dense', 'depthwise', 'elementwise', 'elementwise', 'pointwise', 'elementwise', 'elementwise', 'linear'],
+  )
+  const one = networkFeatures(net, 1, 'fp32')
+  const three = networkFeatures(net, 3, 'fp16')
+  let acts = 0
+  let weights = 0
+  for (const op of net.ops) {
+    const t = opTraffic(op)
+    acts += t.inputs + t.outputs
+    weights += t.weights
+  }
+  assert.equal(one.totalBytes, 4 * (acts + weights))
+  assert.equal(three.totalBytes, 2 * (3 * acts + weights))
+  assert.equal(three.macs.pointwise, 3 * one.macs.pointwise)
+  assert.deepEqual(three.ops, one.ops)
 })
