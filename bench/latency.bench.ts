@@ -103,6 +103,12 @@ export async function bench(): Promise<void> {
   const e = errorSummary(rows.map((r) => ({measured: r.measured.latencyMs, predicted: r.p.latencyMs})))
   const ms = rows.map((r) => r.measured.latencyMs)
   console.log(`\npredicted within ±10% of measured: ${rows.filter((r) => Math.abs(r.p.latencyMs / r.measured.latencyMs - 1) <= 0.1).length}/${rows.length} = ${pc(e.within10)} (target ≥ 90%; nn-Meter's 99% the stretch); median error ${pc(e.medianAbsRel)}, max ${pc(e.maxAbsRel)}`)
+  const inside = rows.filter((r) => !r.p.extrapolating)
+  const insideOk = inside.filter((r) => Math.abs(r.p.latencyMs / r.measured.latencyMs - 1) <= 0.1).length
+  console.log(`  of them inside the calibrated range (not extrapolating): ${insideOk}/${inside.length} = ${pc(insideOk / inside.length)}`)
+  // Noise floor: standard error of a median of ROUNDS ratios, σ from the interquartile range (σ ≈ IQR / 1.349).
+  const se = rows.map((r) => (1.2533 * ((2 * r.measured.spread) / 1.349)) / Math.sqrt(ROUNDS)).sort((a, b) => a - b)
+  console.log(`  measurement noise: standard error of a measured latency ≈ ${pc(se[se.length >> 1])} (median over points; ${pc(se[0])}…${pc(se[se.length - 1])}), from the spread over ${ROUNDS} rounds`)
   console.log(`R² on the ${rows.length} unseen networks: against MACs ${r2Linear(rows.map((r) => r.f.totalMacs), ms).toFixed(3)}, against activations ${r2Linear(rows.map((r) => r.f.activations), ms).toFixed(3)}, model predictions ${r2Predicted(ms, rows.map((r) => r.p.latencyMs)).toFixed(3)}`)
   console.log('spread: half the interquartile range of the per-round ratios to the reference, over their median.')
   // Everything measured stays on disk, so the model can be studied without measuring again.
