@@ -120,8 +120,12 @@ describe('npm pack → install into an empty folder → npx effscale', {timeout:
     assert.equal(job.env?.ONNXRUNTIME_NODE_INSTALL, 'skip', 'no CUDA download per run')
     const setup = job.steps.find((st) => st.uses?.startsWith('actions/setup-node@'))
     assert.ok(setup && Number(setup.with?.['node-version']) >= 20, 'Node 20 set up')
-    // As the workflow's header says: the user's budgets.json, started from the shipped example.
-    cpSync(path.join(app, 'node_modules', 'effscale', 'examples', 'budgets.json'), path.join(app, 'budgets.json'))
+    // As the workflow's header says: the user's budgets.json, started from the shipped example;
+    // its latency limit loosened, as this machine's latency is noise (the plumbing is tested here).
+    const example = JSON.parse(readFileSync(path.join(app, 'node_modules', 'effscale', 'examples', 'budgets.json'), 'utf8')) as {budgets: Array<Record<string, unknown>>}
+    const budgets = example.budgets.map((b) => (b.maxLatencyMs === undefined ? b : {...b, maxLatencyMs: 60_000}))
+    assert.ok(budgets.some((b) => b.maxLatencyMs !== undefined), 'the example has a latency budget (the sweep step measures it)')
+    writeFileSync(path.join(app, 'budgets.json'), JSON.stringify({budgets}, null, 2))
     const summary = path.join(work, 'step-summary.md')
     // Actions' default shell for `run:` on Linux.
     const run = (script: string) => sh('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], app, {...job.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary})
