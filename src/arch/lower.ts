@@ -2,6 +2,7 @@ import type {ActFn, Lowered, Op, Shape} from './ops.js'
 import {convOut} from './ops.js'
 import {scaleChannels, scaleHead, scaleRepeats} from './scaling.js'
 import type {BaseSpec, DWSepStage, MBConvStage, Point} from './spec.js'
+import {validateLowered} from './validate.js'
 
 /**
  * The one lowering: base + rule + point → flat op list with concrete shapes.
@@ -45,7 +46,7 @@ export function lower(base: BaseSpec, point: Point): Lowered {
   b.stage = 'classifier'
   x = b.gap('classifier.pool', x)
   b.linear('classifier.fc', x, base.numClasses)
-  return {network: base.name, tensors: b.tensors, ops: b.ops, stages: b.stages, numClasses: base.numClasses}
+  return validateLowered({network: base.name, tensors: b.tensors, ops: b.ops, stages: b.stages, numClasses: base.numClasses})
 }
 
 /**

@@ -42,6 +42,12 @@ export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
       rows.push({...base, value: null, margin: null, verdict: 'error', message: `${label}: ${m.missing[f] ?? 'not measured'}`})
       continue
     }
+    if (!Number.isFinite(value) || value < 0) {
+      // A negative or non-finite count is a costing fault: never judged as within a limit.
+      const shownValue = Number.isFinite(value) ? value : null
+      rows.push({...base, value: shownValue, margin: null, verdict: 'error', message: `${label}: ${value} is impossible (figures are finite numbers ≥ 0)`})
+      continue
+    }
     const margin = (limit - value) / limit
     const shown = `${label} ${formatValue(unit, value)}`
     const lim = formatValue(unit, limit)

@@ -18,6 +18,7 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     '<%= config.bin %> export --base efficientnet-b0 --depth 1.4 --width 1.2 --resolution 1.3 --out b0-compound.onnx',
     '<%= config.bin %> export --model efficientnet-b7 --batch 64 --dtype fp16 --out b7.onnx',
     '<%= config.bin %> export --model mobilenet-v2 --dynamic-batch --input uint8-nhwc --out mnv2.onnx --force',
+    '<%= config.bin %> export --model efficientnet-b7 --external-data --out b7.onnx',
   ]
 
   static override flags = {
@@ -29,6 +30,10 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     dtype: Flags.string({description: 'weights and arithmetic', options: [...EMIT_DTYPES], default: 'fp32'}),
     input: Flags.string({description: 'input layout; uint8-nhwc normalises inside the graph', options: [...EMIT_INPUTS], default: 'float32-nchw'}),
     seed: Flags.string({description: 'seed of the random weights', default: '0'}),
+    'external-data': Flags.boolean({
+      description: 'write the weights to OUT.data beside the model (automatic when they pass 2 GiB, which protobuf cannot hold)',
+      default: false,
+    }),
   }
 
   async run(): Promise<ExportResult> {
@@ -43,6 +48,7 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
       dtype: flags.dtype as EmitOptions['dtype'],
       input: flags.input as EmitOptions['input'],
       seed,
+      externalData: flags['external-data'],
     })
     this.log(render(result))
     return result
@@ -51,7 +57,7 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
 
 function render(r: ExportResult): string {
   return [
-    `wrote ${r.out} (${bytes(r.bytes)}): ${r.model}, batch ${r.batch}, ${r.dtype}, input ${r.input}, seed ${r.seed}, ONNX opset ${r.opset}`,
+    `wrote ${r.out} (${bytes(r.bytes)})${r.externalData ? ` + external data ${r.externalData.file} (${bytes(r.externalData.bytes)})` : ''}: ${r.model}, batch ${r.batch}, ${r.dtype}, input ${r.input}, seed ${r.seed}, ONNX opset ${r.opset}`,
     `params ${human(r.params)} = analytic ${human(r.analyticParams)} − ${human(r.foldedBnParams)} (BN folded into conv bias); ` +
       `MACs ${human(r.macs)} per image (FLOPs = 2 × MACs)`,
   ].join('\n')

@@ -7,9 +7,11 @@
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {UserError} from '../errors.js'
-import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type ITensorProto, type IValueInfoProto, type LongLike} from './proto.js'
+import {checkExternalData} from './external-data.js'
+import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type IValueInfoProto, type LongLike} from './proto.js'
 import {isSupported, RULES} from './rules.js'
-import {Attrs, bytesPerElement, InferError, numel, tensorValue, type Value} from './values.js'
+import {checkNode, checkOutputs, validateGraph} from './validate.js'
+import {Attrs, InferError, numel, tensorValue, type Value} from './values.js'
 
 export interface NodeRow {
   name: string
@@ -61,6 +63,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
   const file = opts.file ?? '<onnx bytes>'
   const model = decode(bytes, file)
   const graph = model.graph!
+  const nodes = validateGraph(graph, file)
   checkExternalData(graph, file, opts.baseDir)
   const opset = num((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version as LongLike) || 1
 
@@ -95,7 +98,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
   const uninferred: string[] = []
   const rows: NodeRow[] = []
   const claimed = new Set<string>()
-  ;(graph.node ?? []).forEach((node, index) => {
+  nodes.forEach((node, index) => {
     const opType = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : (node.opType ?? '')
     const name = node.name || `${opType}_${index}`
     const ins = (node.input ?? []).map((n) => (n ? values.get(n) : undefined))
@@ -104,7 +107,10 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     if (!isSupported(opType)) unsupported.add(opType)
     else {
       try {
-        const r = RULES[opType]({opType, inputs: ins, attrs: new Attrs(node), opset})
+        const attrs = new Attrs(node)
+        checkNode(file, node, index, ins, attrs)
+        const r = RULES[opType]({opType, inputs: ins, attrs, opset})
+        checkOutputs(file, node, index, r.outputs)
         out = r.outputs
         cost = {macs: r.macs ?? 0, otherOps: r.otherOps ?? 0}
       } catch (error) {
@@ -163,30 +169,6 @@ function decode(bytes: Uint8Array, file: string): IModelProto {
     throw new UserError(`${file}: not an ONNX model (no graph, IR version or opset)`)
   }
   return model
-}
-
-/** Every external data file must exist and hold the bytes the tensor claims. */
-function checkExternalData(graph: IGraphProto, file: string, baseDir: string | undefined): void {
-  for (const t of graph.initializer ?? []) {
-    if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue
-    const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']))
-    const location = kv.get('location')
-    if (!location) throw new UserError(`${file}: tensor "${t.name}" has external data without a location`)
-    if (baseDir === undefined) throw new UserError(`${file}: tensor "${t.name}" has external data; profile the file from disk`)
-    const where = path.resolve(baseDir, location)
-    let size: number
-    try {
-      size = statSync(where).size
-    } catch {
-      throw new UserError(`${file}: external data file "${location}" of tensor "${t.name}" not found in ${baseDir}`)
-    }
-    const need = Number(kv.get('offset') ?? 0) + Number(kv.get('length') ?? expectedBytes(t))
-    if (size < need) throw new UserError(`${file}: external data file "${location}" is too short for tensor "${t.name}" (${size} < ${need} bytes)`)
-  }
-}
-
-function expectedBytes(t: ITensorProto): number {
-  return numel((t.dims ?? []).map((d) => num(d as LongLike))) * (bytesPerElement(t.dataType ?? 0) ?? 0)
 }
 
 interface ResolvedInput {
