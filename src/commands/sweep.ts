@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {EffscaleCommand} from '../cli/base-command.js'
 import {parseNumber} from '../cli/numbers.js'
 import {renderTable} from '../cli/table.js'
-import {readText} from '../cli/target-flags.js'
+import {maxMemoryFlag, parseMaxMemory, readText} from '../cli/target-flags.js'
 import {EXIT, UserError} from '../errors.js'
 import {realClock} from '../sweep/clock.js'
 import {loadEmitter} from '../sweep/emitter.js'
@@ -54,6 +54,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     resume: Flags.boolean({description: 'continue the sweep in --out: skip points already in results.jsonl'}),
     shard: Flags.string({description: 'run shard k of n (k/n) of the grid: points whose index ≡ k−1 mod n'}),
     cache: Flags.string({description: 'model cache directory (default $XDG_CACHE_HOME or ~/.cache/effscale/models)'}),
+    'max-memory': maxMemoryFlag,
   }
 
   async run(): Promise<SweepResult> {
@@ -96,6 +97,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
           profile: flags.profile,
           cacheDir: flags.cache ?? defaultCacheDir(),
           seed,
+          maxMemory: parseMaxMemory(flags['max-memory']),
         },
         {
           factory: ortFactory,

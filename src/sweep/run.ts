@@ -7,6 +7,7 @@
 import path from 'node:path'
 import type {Clock} from './clock.js'
 import type {Emitter} from './emitter.js'
+import {checkGridCost} from './grid-cost.js'
 import {buildGrid, measureKey, shardPoints, type Grid, type GridSpec} from './grid.js'
 import {lockSweepDir} from './lock.js'
 import type {TimingOptions} from './measure.js'
@@ -32,6 +33,8 @@ export interface SweepOptions {
   profile: boolean
   cacheDir: string
   seed: number
+  /** Refuse points whose weights + peak activations need more bytes (default: 50% of free memory). */
+  maxMemory?: number
 }
 
 export interface SweepDeps {
@@ -63,6 +66,7 @@ export interface SweepSummary {
 export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSummary> {
   // A fixed grid is checked before anything touches the disk or the device.
   const fixed = typeof o.grid === 'function' ? undefined : buildGrid(o.grid)
+  if (fixed) checkGridCost(fixed, o.gridSource, o.maxMemory)
   ensureWritableDir(o.out)
   // One writer per directory: a second sweep on this --out is refused here (exit 2).
   const lock = lockSweepDir(o.out, '--out', 'sweep', d.warn)
@@ -80,6 +84,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
   if (decision.fallback) d.warn(decision.fallback)
   const ep = decision.ep
   const grid = fixed ?? buildGrid((o.grid as (ep: Ep) => GridSpec)(ep))
+  if (!fixed) checkGridCost(grid, o.gridSource, o.maxMemory)
   const points = o.shard ? shardPoints(grid.points, o.shard) : grid.points
   const timing = typeof o.timing === 'function' ? o.timing(ep) : o.timing
 
