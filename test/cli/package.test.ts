@@ -15,11 +15,18 @@ import {after, before, describe, it} from 'node:test'
 import {parse as parseYaml} from 'yaml'
 import {PACKAGE_ROOT} from '../../src/paths.js'
 
-/** This process's environment without npm's script variables and ORT's install flags. */
+/** npm settings of the machine, kept: a user's npm has them too. */
+const MACHINE_NPM = /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca|prefer_offline|offline)$/i
+
+/**
+ * This process's environment as a user's shell would have it: without what npm sets for a script
+ * of this package (`npm test`: npm_config_* of this repository's .npmrc, onnxruntime-node-install
+ * included, npm_lifecycle_*, npm_package_*, …) and without ORT's install flags.
+ */
 function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|ONNXRUNTIME_NODE_INSTALL|INIT_CWD$|NODE_OPTIONS$)/i.test(k)) continue
+    if (/^(npm_|ONNXRUNTIME_NODE_INSTALL|INIT_CWD$|NODE_OPTIONS$)/i.test(k) && !MACHINE_NPM.test(k)) continue
     env[k] = v
   }
   return {...env, NO_COLOR: '1', NODE_NO_WARNINGS: '1', GITHUB_ACTIONS: ''}
@@ -53,7 +60,8 @@ describe('npm pack → install into an empty folder → npx effscale', {timeout:
     symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(clone, 'node_modules'))
     const packed = sh('npm', ['pack', '--json', '--pack-destination', work], clone)
     must(packed, 'npm pack')
-    const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{filename: string; files: Array<{path: string}>}>
+    // The JSON follows what `prepare` printed.
+    const info = JSON.parse(packed.stdout.slice(packed.stdout.search(/^\[\s*\{/m))) as Array<{filename: string; files: Array<{path: string}>}>
     files = info[0].files.map((f) => f.path)
 
     app = path.join(work, 'app')
