@@ -34,10 +34,11 @@ test('dynamic batch: needs an input shape, then scales MACs by the batch', () =>
 
 test('an op without a rule is listed and warned about, not counted as zero silently', () => {
   const p = profileOnnxBytes(
-    mixModel({batch: 1, extraNode: {opType: 'Erf', input: ['probs'], output: ['erf'], name: 'erf'}}),
+    mixModel({batch: 1, extraNode: {opType: 'Fancy', domain: 'com.example', input: ['probs'], output: ['fancy'], name: 'fancy'}}),
   )
-  assert.deepEqual(p.unsupportedOps, ['Erf'])
-  assert.match(p.warnings.join('\n'), /unsupported ops, not counted: Erf/)
+  assert.deepEqual(p.unsupportedOps, ['com.example.Fancy'])
+  assert.match(p.warnings.join('\n'), /unsupported ops, not counted: com\.example\.Fancy/)
+  assert.deepEqual(p.uncountedNodes, [{name: 'fancy', opType: 'com.example.Fancy', cause: 'fancy (com.example.Fancy): no cost rule for this op'}])
   assert.equal(p.macs, MIX_MACS)
   const ms = profileOnnxBytes(mixModel({batch: 1, extraNode: {opType: 'FusedConv', domain: 'com.microsoft', input: ['x'], output: ['fc2'], name: 'f'}}))
   assert.deepEqual(ms.unsupportedOps, ['com.microsoft.FusedConv'])
