@@ -219,3 +219,10 @@ test('onnxruntime runs every hand-made graph, to the output shape the profiler i
     await session.release()
   }
 })
+
+test('an observed shape that differs from the inferred one is said (the run checks the rules)', () => {
+  const observed = {seed: 0, inputs: [], shapes: new Map([['y', {shape: [1, 8, 10, 15], dtype: 1}]])}
+  const p = profileOnnxFile(at('conv-dilated-asym'), {observed})
+  assert.match(p.warnings.join('\n'), /Conv_0 \(Conv\): inferred output 0 as \[1,8,10,14\] but onnxruntime gave \[1,8,10,15\]/)
+  assert.equal(p.macs, 10 * 14 * 8 * 3 * 9)
+})
