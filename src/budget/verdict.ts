@@ -43,11 +43,22 @@ export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
       rows.push({...base, value: null, margin: null, verdict: 'error', message: `${label}: ${m.missing[f] ?? 'not measured'}`})
       continue
     }
+    if (!Number.isFinite(value) || value < 0) {
+      // A negative or non-finite count is a costing fault: never judged as within a limit.
+      const shownValue = Number.isFinite(value) ? value : null
+      rows.push({...base, value: shownValue, margin: null, verdict: 'error', message: `${label}: ${value} is impossible (figures are finite numbers ≥ 0)`})
+      continue
+    }
     const margin = (limit - value) / limit
-    const shown = `${label} ${formatValue(unit, value)}`
+    const ci = m.intervals?.[f]
+    const shown = `${label} ${formatValue(unit, value)}${ci ? ` (95% interval ${formatValue(unit, ci.lo)}–${formatValue(unit, ci.hi)})` : ''}`
     const lim = formatValue(unit, limit)
-    if (value > limit) {
-      rows.push({...base, value, margin, verdict: 'fail', message: `${shown} is over the budget of ${lim} by ${formatMargin(-margin).slice(1)}`})
+    if (ci && value > limit && ci.lo <= limit) {
+      // A measurement is over only when its interval is: a noisy median above the limit is not proof.
+      rows.push({...base, value, margin, verdict: 'pass', message: `${shown} is above ${lim}, but the interval reaches below it: not shown to be over the budget`})
+    } else if (value > limit) {
+      const all = ci ? ', the whole interval above it' : ''
+      rows.push({...base, value, margin, verdict: 'fail', message: `${shown} is over the budget of ${lim} by ${formatMargin(-margin).slice(1)}${all}`})
     } else if ((unsupported.length > 0 || uncounted.length > 0) && UNDERCOUNTED.has(f)) {
       const why = unsupported.length > 0
         ? `${unsupported.length} op type(s) not costed (${unsupported.join(', ')})`

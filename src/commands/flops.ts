@@ -9,7 +9,7 @@ import {familyVsPaper, type FamilyRow} from '../flops/family-table.js'
 import {CONVENTION, costTarget, type CostResult} from '../flops/index.js'
 import {readTable2} from '../flops/paper.js'
 import {UserError} from '../errors.js'
-import {flopsOnnx, renderOnnx, type OnnxFlopsResult} from '../onnx/cli.js'
+import type {OnnxFlopsResult} from '../onnx/cli.js'
 
 export interface FamilyResult {
   convention: typeof CONVENTION
@@ -50,6 +50,8 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
     const {flags} = await this.parse(Flops)
     if (flags.onnx !== undefined) {
       if (hasTargetFlags(flags)) throw new UserError('--onnx conflicts with --model/--base/--spec and point flags: give one of them')
+      // Imported only here: onnx-proto is not needed to cost a network.
+      const {flopsOnnx, renderOnnx} = await import('../onnx/cli.js')
       const result = await flopsOnnx(flags.onnx, flags)
       this.log(renderOnnx(result))
       return result

@@ -8,10 +8,12 @@
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {UserError} from '../errors.js'
-import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type ITensorProto, type IValueInfoProto, type LongLike} from './proto.js'
+import {checkExternalData} from './external-data.js'
+import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type IValueInfoProto, type LongLike} from './proto.js'
 import type {Observation, ObservedInput} from './observe.js'
 import type {Rule} from './rules.js'
-import {bytesPerElement, numel, tensorValue, type Value} from './values.js'
+import {numel, tensorValue, type Value} from './values.js'
+import {validateGraph} from './validate.js'
 import {Scope, walkGraph, type NodeRow, type UncountedNode, type WalkState} from './walk.js'
 
 export type {NodeRow, UncountedNode} from './walk.js'
@@ -74,7 +76,8 @@ export function readOnnxFile(file: string): Uint8Array {
 export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {baseDir?: string; file?: string} = {}): OnnxProfile {
   const file = opts.file ?? '<onnx bytes>'
   const model = decode(bytes, file)
-  const graph = model.graph!
+  // Nodes in topological order: a graph no runtime could execute is refused before any costing.
+  const graph = {...model.graph!, node: validateGraph(model.graph!, file)}
   checkExternalData(graph, file, opts.baseDir)
   const opset = num((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version as LongLike) || 1
 
@@ -104,6 +107,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
   }
 
   const st: WalkState = {
+    file,
     opset,
     userRules: opts.userRules ?? new Map(),
     usedUserRules: new Set(),
@@ -172,30 +176,6 @@ function decode(bytes: Uint8Array, file: string): IModelProto {
     throw new UserError(`${file}: not an ONNX model (no graph, IR version or opset)`)
   }
   return model
-}
-
-/** Every external data file must exist and hold the bytes the tensor claims. */
-function checkExternalData(graph: IGraphProto, file: string, baseDir: string | undefined): void {
-  for (const t of graph.initializer ?? []) {
-    if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue
-    const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']))
-    const location = kv.get('location')
-    if (!location) throw new UserError(`${file}: tensor "${t.name}" has external data without a location`)
-    if (baseDir === undefined) throw new UserError(`${file}: tensor "${t.name}" has external data; profile the file from disk`)
-    const where = path.resolve(baseDir, location)
-    let size: number
-    try {
-      size = statSync(where).size
-    } catch {
-      throw new UserError(`${file}: external data file "${location}" of tensor "${t.name}" not found in ${baseDir}`)
-    }
-    const need = Number(kv.get('offset') ?? 0) + Number(kv.get('length') ?? expectedBytes(t))
-    if (size < need) throw new UserError(`${file}: external data file "${location}" is too short for tensor "${t.name}" (${size} < ${need} bytes)`)
-  }
-}
-
-function expectedBytes(t: ITensorProto): number {
-  return numel((t.dims ?? []).map((d) => num(d as LongLike))) * (bytesPerElement(t.dataType ?? 0) ?? 0)
 }
 
 interface ResolvedInput {

@@ -8,6 +8,7 @@ import type {IGraphProto, INodeProto} from './proto.js'
 import {MAC_RULES} from './rules-macs.js'
 import {isSupported, RULES, type Rule} from './rules.js'
 import {walkSubgraphOp, isSubgraphOp} from './subgraphs.js'
+import {checkNode, checkOutputs} from './validate.js'
 import {Attrs, InferError, type Value} from './values.js'
 
 export interface NodeRow {
@@ -53,6 +54,8 @@ export class Scope {
 }
 
 export interface WalkState {
+  /** The file, as validation errors name it. */
+  file: string
   opset: number
   /** Rules from the user's rule file, by qualified op type. */
   userRules: Map<string, Rule>
@@ -128,7 +131,10 @@ export function walkGraph(graph: IGraphProto, scope: Scope, st: WalkState, prefi
           } else {
             userRule = !isSupported(opType)
             if (userRule) st.usedUserRules.add(opType)
-            const r = rule({opType, inputs: ins, attrs: new Attrs(node), opset: st.opset, outputs: outNames.length})
+            const attrs = new Attrs(node)
+            checkNode(st.file, node, index, ins, attrs)
+            const r = rule({opType, inputs: ins, attrs, opset: st.opset, outputs: outNames.length})
+            checkOutputs(st.file, node, index, r.outputs)
             outputs = r.outputs
             cost = {macs: r.macs ?? 0, otherOps: r.otherOps ?? 0}
           }
