@@ -73,6 +73,10 @@ const DTYPE_CODES: Record<string, number> = {
 export async function observeShapes(bytes: Uint8Array, file: string, inputs: ObservedInput[], seed = 0): Promise<Observation> {
   const model = onnx.ModelProto.decode(bytes)
   const graph = model.graph!
+  // The session is built from bytes (outputs added), so weights in external files cannot be found.
+  if ((graph.initializer ?? []).some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)) {
+    throw new UserError(`--shapes ort: ${file} keeps weights in external data files, which --shapes ort cannot load yet; give --input-value for the data-dependent inputs instead`)
+  }
   const have = new Set((graph.output ?? []).map((o) => o.name))
   for (const node of graph.node ?? []) {
     for (const o of node.output ?? []) {
