@@ -2,6 +2,7 @@
 import path from 'node:path'
 import {resolveTarget} from '../arch/target.js'
 import {IoError} from '../errors.js'
+import {estimateCost, PROTOBUF_LIMIT} from '../flops/estimate.js'
 import {costTotals, lowerTarget} from '../flops/index.js'
 import type {Clock} from './clock.js'
 import type {GridPoint} from './grid.js'
@@ -75,6 +76,9 @@ export async function measurePoint(p: GridPoint, ctx: PointContext): Promise<Swe
   let session: SweepSession | undefined
   try {
     const net = lowerTarget(target)
+    // Fails this point only, with the reason, before minutes of emitting: a file ONNX cannot hold.
+    const {fileBytes} = estimateCost(target, {batch: p.batch, dtype: p.dtype})
+    if (fileBytes > PROTOBUF_LIMIT) throw new Error(`the ONNX file would be ~${(fileBytes / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`)
     const model = cachedModel(ctx.cacheDir, net, {batch: p.batch, dtype: p.dtype, input: p.input, seed: ctx.seed}, ctx.emit, ctx.emitterId)
     const profilePrefix = ctx.profileDir ? path.join(ctx.profileDir, safeName(p.key)) : undefined
     const c0 = ctx.clock()
