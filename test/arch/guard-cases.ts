@@ -7,7 +7,7 @@ import path from 'node:path'
 import type {RefusalCase} from '../io/refusal-cases.js'
 
 export function guardCases(dir: string): RefusalCase[] {
-  const out = path.join(dir, 'huge.onnx')
+  const out = path.join(dir, 'guard-huge.onnx')
   const stage = (repeats: number) => ({block: 'mbconv', repeats, kernel: 3, stride: 1, expand: 6, se: 0.25, out: 16})
   const spec = (file: string, stages: object[], extra: object = {}) => {
     const p = path.join(dir, file)
@@ -17,9 +17,9 @@ export function guardCases(dir: string): RefusalCase[] {
   const bomb = spec('bomb.json', [stage(1e9)])
   const deep = spec('deep.json', Array.from({length: 8}, () => stage(1000)))
   const floor = spec('floor.json', [stage(1), stage(2)], {scaling: {depthRounding: 'floor'}})
-  const budget = path.join(dir, 'budgets.json')
+  const budget = path.join(dir, 'guard-budgets.json')
   writeFileSync(budget, JSON.stringify({budgets: [{name: 'bomb', spec: 'bomb.json', maxMacs: '1G'}]}))
-  const grid = path.join(dir, 'grid.json')
+  const grid = path.join(dir, 'guard-grid.json')
   writeFileSync(grid, JSON.stringify({base: 'efficientnet-b0', points: [{width: 1}, {width: 100}]}))
 
   const cases: Array<Omit<RefusalCase, 'exit'>> = [
@@ -31,7 +31,7 @@ export function guardCases(dir: string): RefusalCase[] {
     {name: 'export of a --spec with 1e9 repeats', args: ['export', '--spec', bomb, '--out', out], re: /^effscale: .*bomb\.json: stages\.0\.repeats must be <= 1000$/},
     {name: 'a budget naming that spec', args: ['check', '--budget', budget], re: /budgets\[0\] "bomb".*bomb\.json: stages\.0\.repeats must be <= 1000$/},
     {name: '--depth over the op cap', args: ['flops', '--spec', deep, '--depth', '100'], re: /^effscale: --depth 100: deep\.json would lower to up to [\d,]+ ops, over the cap of 200,000$/},
-    {name: 'sweep of a w=100 point', args: ['sweep', '--grid', grid, '--ep', 'cpu', '--out', path.join(dir, 'sweep'), '--cache', path.join(dir, 'cache')], re: /^effscale: --grid .*grid\.json: point "efficientnet-b0 w=100" at batch 1: needs ~\d+\.\d GiB/},
+    {name: 'sweep of a w=100 point', args: ['sweep', '--grid', grid, '--ep', 'cpu', '--out', path.join(dir, 'sweep'), '--cache', path.join(dir, 'cache')], re: /^effscale: --grid .*guard-grid\.json: point "efficientnet-b0 w=100" at batch 1: needs ~\d+\.\d GiB/},
     {name: '--width 0x10', args: ['flops', '--base', 'efficientnet-b0', '--width', '0x10'], re: /^effscale: --width must be a number written as a plain decimal like 1\.4, got "0x10"$/},
     {name: '--width 1e-9', args: ['export', '--base', 'efficientnet-b0', '--width', '1e-9', '--out', out], re: /^effscale: --width must be a number written as a plain decimal like 1\.4, got "1e-9"$/},
     {name: '--width rounding a stage to zero channels', args: ['flops', '--base', 'mobilenet-v3-small', '--width', '0.001'], re: /^effscale: --width 0\.001: stage1 would have 16 × 0\.001 ≈ 0 channels$/},
