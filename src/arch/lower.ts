@@ -3,6 +3,7 @@ import {Builder} from './builder.js'
 import type {Lowered} from './ops.js'
 import {scaleChannels, scaleHead, scaleRepeats} from './scaling.js'
 import type {BaseSpec, BlockKind, Point, StageSpec} from './spec.js'
+import {validateLowered} from './validate.js'
 
 /**
  * The one lowering: base + rule + point → flat op list with concrete shapes.
@@ -58,7 +59,7 @@ export function lower(base: BaseSpec, point: Point): Lowered {
     x = b.act('classifier.hidden.act', x, base.activation)
   }
   b.linear('classifier.fc', x, base.numClasses)
-  return {network: base.name, tensors: b.tensors, ops: b.ops, stages: b.stages, numClasses: base.numClasses}
+  return validateLowered({network: base.name, tensors: b.tensors, ops: b.ops, stages: b.stages, numClasses: base.numClasses})
 }
 
 const BLOCK_NAMES: BlockNames[][] = []

@@ -18,7 +18,7 @@
 import type {ActFn, ConvOp, Lowered, Op} from '../arch/ops.js'
 import {UserError} from '../errors.js'
 import {halfBits, halfBitsInto} from './half.js'
-import {AttrType, DT, onnx, type IAttributeProto, type INodeProto, type ITensorProto, type IValueInfoProto} from './proto.js'
+import {AttrType, DT, onnx, type IAttributeProto, type IModelProto, type INodeProto, type ITensorProto, type IValueInfoProto} from './proto.js'
 
 export interface EmitOptions {
   batch: number | 'dynamic'
@@ -51,6 +51,11 @@ export function foldedBnParams(net: Lowered): number {
 }
 
 export function emitModel(net: Lowered, opts: EmitOptions): Uint8Array {
+  return onnx.ModelProto.encode(buildModel(net, opts)).finish()
+}
+
+/** The model as a protobuf object, weights as raw_data views: export.ts may move them to external data before encoding. */
+export function buildModel(net: Lowered, opts: EmitOptions): IModelProto {
   const g = new GraphBuilder(opts)
   const last = net.ops[net.ops.length - 1]
   if (!last || last.kind !== 'linear') throw new Error(`${net.network}: the lowered network must end in a linear layer`)
@@ -89,7 +94,7 @@ export function emitModel(net: Lowered, opts: EmitOptions): Uint8Array {
       {key: 'effscale.bn', value: 'folded into conv bias'},
     ],
   }
-  return onnx.ModelProto.encode(model).finish()
+  return model
 }
 
 function emitOp(g: GraphBuilder, op: Op, x: string[], out: string, residualBranch: boolean): string {

@@ -24,7 +24,6 @@ export function guardCases(dir: string): RefusalCase[] {
 
   const cases: Array<Omit<RefusalCase, 'exit'>> = [
     {name: 'export --width 100', args: ['export', '--base', 'efficientnet-b0', '--width', '100', '--out', out], re: /^effscale: --base efficientnet-b0 --width 100: needs ~\d+\.\d GiB \(weights .*\), over the limit of .* \(50% of free memory; --max-memory to change\)$/},
-    {name: 'export --width 13 (file over protobuf\'s 2 GiB)', args: ['export', '--base', 'efficientnet-b0', '--width', '13', '--max-memory', '1TB', '--out', out], re: /^effscale: --base efficientnet-b0 --width 13: the ONNX file would be ~2\.\d GiB, over protobuf's 2 GiB limit$/},
     {name: 'export over --max-memory', args: ['export', '--model', 'efficientnet-b0', '--max-memory', '1MiB', '--out', out], re: /^effscale: --model efficientnet-b0: needs ~25\.\d MiB .* over the limit of 1\.0 MiB \(--max-memory\)$/},
     {name: '--max-memory not a size', args: ['export', '--model', 'efficientnet-b0', '--max-memory', 'lots', '--out', out], re: /^effscale: --max-memory must be a number of bytes/},
     {name: 'a --spec with 1e9 repeats', args: ['flops', '--spec', bomb], re: /^effscale: .*bomb\.json: stages\.0\.repeats must be <= 1000$/},
