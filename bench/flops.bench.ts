@@ -8,6 +8,7 @@ import {lower} from '../src/arch/lower.js'
 import {resolvePoint} from '../src/arch/point.js'
 import type {BaseSpec, Point} from '../src/arch/spec.js'
 import {total} from '../src/flops/count.js'
+import {estimateCost} from '../src/flops/estimate.js'
 
 const base = BASES['efficientnet-b0']
 
@@ -60,5 +61,18 @@ export async function bench(): Promise<void> {
     const r = Array.from({length: 3}, () => perCpuSecond(p, 5000, b)).sort((x, y) => x - y)
     const ops = lower(b, p[0]).ops.length
     console.log(`  ${b.name.padEnd(20)} ${String(ops).padStart(4)} ops  ${fmt(r[1]).padStart(9)} points/s  (${fmt(r[0])}…${fmt(r[2])})`)
+  }
+  // The cost estimate every export and sweep point makes before any work (target: microseconds).
+  for (const [name, input] of [['efficientnet-b0', {width: 100}], ['efficientnet-v2-l', {}]] as const) {
+    const b = BASES[name]
+    const t = {base: b, point: resolvePoint(b, input)}
+    const us: number[] = []
+    for (let k = 0; k < 7; k++) {
+      const t0 = performance.now()
+      for (let i = 0; i < 200; i++) estimateCost(t, {batch: 1, dtype: 'fp32'})
+      us.push(((performance.now() - t0) * 1000) / 200)
+    }
+    us.sort((x, y) => x - y)
+    console.log(`cost estimate before work, ${`${name} ${JSON.stringify(input)}`.padEnd(30)} ${us[3].toFixed(1)} µs (median of 7 × 200; ${us[0].toFixed(1)}…${us[6].toFixed(1)})`)
   }
 }
