@@ -18,6 +18,8 @@ export interface NodeRow {
   otherOps: number
   params: number
   outShape: number[]
+  /** Bytes of the kernel this node starts (0 when fused into an earlier node; see traffic.ts); top-level nodes only. */
+  bytes?: number
   /** Op type costed by a rule from the user's rule file. */
   userRule?: true
 }
