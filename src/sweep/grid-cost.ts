@@ -4,7 +4,9 @@ import type {Grid} from './grid.js'
 
 /**
  * Every point's cost estimate before the first is emitted or run: a point whose weights and
- * activations would not fit is refused up front, naming the grid's source and the point.
+ * activations would not fit in memory is refused up front, naming the grid's source and the
+ * point. (A point whose file would pass protobuf's 2 GiB fails alone, recorded with the reason:
+ * Figure 3's w = 5 of a large base is a fair point of a grid, not a bomb.)
  */
 export function checkGridCost(grid: Grid, source: string, maxMemory: number | undefined): void {
   const limit = memoryLimit(maxMemory)
@@ -14,6 +16,6 @@ export function checkGridCost(grid: Grid, source: string, maxMemory: number | un
     if (p.onnx) continue
     const target = resolveTarget({base: p.base, depth: p.depth, width: p.width, imageSize: p.imageSize})
     const estimate = estimateCost(target, {batch: p.batch, dtype: p.dtype})
-    checkEstimate(estimate, limit, `${from}: point "${p.model}" at batch ${p.batch}`, {file: true})
+    checkEstimate(estimate, limit, `${from}: point "${p.model}" at batch ${p.batch}`)
   }
 }
