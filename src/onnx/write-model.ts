@@ -39,7 +39,19 @@ export function rawBytes(model: IModelProto): number {
 }
 
 /** Whether a model must (or was asked to) keep its weights outside the protobuf. */
-export const needsExternal = (model: IModelProto, asked: boolean) => asked || rawBytes(model) > AUTO_EXTERNAL_BYTES
+export const needsExternal = (model: IModelProto, asked: boolean, over = AUTO_EXTERNAL_BYTES) => asked || rawBytes(model) > over
+
+/** What goes on disk for a model: the model file's bytes, and the data file's pieces when its weights are external. */
+export interface ModelFiles {
+  model: Uint8Array
+  data: Uint8Array[] | null
+}
+
+/** Encode `model`, first moving its weights to `location` (the data file's name) when `external`. Mutates `model`. */
+export function modelFiles(model: IModelProto, location: string, external: boolean): ModelFiles {
+  const data = external ? moveToExternal(model, location) : null
+  return {model: onnx.ModelProto.encode(model).finish(), data}
+}
 
 /**
  * Move the raw data of every initializer of at least INLINE_MAX_BYTES into `location` (a file
@@ -77,20 +89,15 @@ function markExternal(t: ITensorProto, location: string, offset: number, length:
  * ("--out b0.onnx: cannot write") starts any error line.
  */
 export function writeModel(out: string, model: IModelProto, external: boolean, what: string): WrittenModel {
-  let externalData: WrittenModel['externalData'] = null
-  if (external) {
-    const file = dataFileOf(out)
-    const pieces = moveToExternal(model, path.basename(file))
-    writePiecesAtomic(file, pieces, `${what} ${file}`)
-    externalData = {file, bytes: pieces.reduce((s, p) => s + p.length, 0)}
-  }
-  const bytes = onnx.ModelProto.encode(model).finish()
-  writeFileAtomic(out, bytes, what)
-  return {bytes: bytes.length, externalData}
+  const file = dataFileOf(out)
+  const files = modelFiles(model, path.basename(file), external)
+  if (files.data) writePiecesAtomic(file, files.data, `${what} ${file}`)
+  writeFileAtomic(out, files.model, what)
+  return {bytes: files.model.length, externalData: files.data ? {file, bytes: files.data.reduce((s, p) => s + p.length, 0)} : null}
 }
 
 /** Pieces written one after another to a temp file, renamed over `file`; no piece is copied. */
-function writePiecesAtomic(file: string, pieces: Uint8Array[], what: string): void {
+export function writePiecesAtomic(file: string, pieces: Uint8Array[], what: string): void {
   const tmp = tempName(file)
   let fd: number | undefined
   try {

@@ -1,5 +1,5 @@
 /** The real ONNX emitter (src/onnx/emit.ts) with its code identity; tests inject a stand-in. */
-import {emitModel} from '../onnx/emit.js'
+import {buildModel} from '../onnx/emit.js'
 import {fileId, type Emit} from './model-cache.js'
 
 export interface Emitter {
@@ -9,6 +9,7 @@ export interface Emitter {
 }
 
 export async function loadEmitter(): Promise<Emitter> {
-  const id = ['../onnx/emit.js', '../onnx/half.js', '../onnx/proto.js'].map((f) => fileId(new URL(f, import.meta.url))).join('-')
-  return {emit: emitModel, id}
+  const id = ['../onnx/emit.js', '../onnx/half.js', '../onnx/proto.js', '../onnx/write-model.js'].map((f) => fileId(new URL(f, import.meta.url))).join('-')
+  // The model object, not bytes: the cache encodes it, with external data when it passes 2 GiB.
+  return {emit: buildModel, id}
 }
