@@ -9,6 +9,7 @@ import {mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {assertUsageError, runCli} from '../helpers/cli.js'
+import {assertRefusal, runMeasured} from '../helpers/measured.js'
 import {DT, onnx} from '../../src/onnx/proto.js'
 import {resolveInside, unsafeLocation} from '../../src/onnx/external-data.js'
 
@@ -47,7 +48,7 @@ function write(name: string, locations: string[]): string {
 
 /** flops --onnx and check (an ONNX budget entry) both refuse, naming the tensor. */
 function refusedBoth(file: string, message: RegExp): void {
-  assertUsageError(['flops', '--onnx', file], message)
+  assertRefusal(runMeasured(['flops', '--onnx', file]), 2, message)
   const budget = path.join(dir, `${path.basename(file)}.budget.json`)
   writeFileSync(budget, JSON.stringify({budgets: [{name: 'b', onnx: path.basename(file), maxMacs: '1G'}]}))
   assertUsageError(['check', '--budget', budget], message)

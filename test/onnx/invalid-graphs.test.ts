@@ -15,6 +15,7 @@ import * as ort from 'onnxruntime-node'
 import {FIXTURES} from '../../src/paths.js'
 import {onnx} from '../../src/onnx/proto.js'
 import {assertUsageError, runCli} from '../helpers/cli.js'
+import {assertRefusal, runMeasured} from '../helpers/measured.js'
 
 const DIR = path.join(FIXTURES, 'invalid-onnx')
 const file = (name: string) => path.join(DIR, `${name}.onnx`)
@@ -56,7 +57,8 @@ test('the fixtures on disk are exactly the cases tested', () => {
 for (const [name, message] of Object.entries(REFUSED)) {
   test(`${name}: flops --onnx and check refuse it, naming it in one line`, () => {
     const where = new RegExp(`^effscale: .*${name}\\.onnx: ${message.source}`)
-    assertUsageError(['flops', '--onnx', file(name)], where)
+    // Exit 2, one line, no stack, peak memory under LIMITS (time: npm run bench -- validate).
+    assertRefusal(runMeasured(['flops', '--onnx', file(name)]), 2, where)
     // check: an ONNX entry with limits the graph would pass if it were costed.
     const budget = path.join(tmp, `${name}.json`)
     writeFileSync(budget, JSON.stringify({budgets: [{name: 'b', onnx: file(name), maxMacs: '1T', maxParams: '1G'}]}))
