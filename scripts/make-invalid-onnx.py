@@ -125,6 +125,14 @@ cases["reshape-negative"] = save("reshape-negative", [
 ], [inp("x", [2, 3])], [inp("y", [-2, -3])], [numpy_helper.from_array(np.array([-2, -3], dtype=np.int64), "shape")],
     what="reshape [2, 3] to [-2, -3]")
 
+cases["convtranspose-negative"] = save("convtranspose-negative", [
+    helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", pads=[3, 3, 3, 3]),
+], [inp("x", [1, 2, 2, 2])], [inp("y", [1, 2, 1, 1])], [w("w", [2, 2, 3, 3])],
+    what="padding 3 on each side crops a 4x4 transposed-conv output to -2x-2")
+
+cases["negative-input-dim"] = save("negative-input-dim", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+    [inp("x", [1, -3])], [inp("y", [1, 3])], what="a graph input declared [1, -3]")
+
 verdicts = {"onnx": onnx.__version__, "files": {}}
 for name, path in sorted(cases.items()):
     model = onnx.load(path)

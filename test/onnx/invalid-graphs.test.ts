@@ -40,6 +40,8 @@ const REFUSED: Record<string, RegExp> = {
   'negative-dim': /initializer "w" has an impossible dim \[4,-3\]/,
   'data-short': /initializer "w" holds 8 bytes of data; its dims \[4,3\] need 48$/,
   'reshape-negative': /node "reshape" \(Reshape\): output "y" would have shape \[-2,-3\]/,
+  'convtranspose-negative': /node "up" \(ConvTranspose\): output "y" would have shape \[1,2,-2,-2\] \(sizes must be whole numbers ≥ 1\)$/,
+  'negative-input-dim': /graph input "x" has a negative dim \[1,-3\]$/,
 }
 
 /** Valid graphs and their MACs counted by hand: out elements × in channels × kernel area. */
@@ -90,6 +92,7 @@ async function ortRefusal(name: string): Promise<string | undefined> {
     for (const i of model.graph!.input ?? []) {
       if (inits.has(i.name)) continue
       const shape = i.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))
+      if (!shape.every((d) => d >= 1)) return `input ${i.name} [${shape}] cannot be fed`
       feeds[i.name!] = new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)
     }
     await s.run(feeds)
