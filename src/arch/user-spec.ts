@@ -1,4 +1,4 @@
-import {Ajv} from 'ajv'
+import {ajvModule, lazy} from '../lazy.js'
 import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {REFERENCE_RULE} from './bases.js'
@@ -6,7 +6,7 @@ import type {BaseSpec} from './spec.js'
 import {BASE_SPEC_SCHEMA} from './spec-schema.js'
 
 // discriminator: errors name the stage kind's own fields, not every oneOf branch.
-const validate = new Ajv({allErrors: false, discriminator: true}).compile(BASE_SPEC_SCHEMA)
+const validator = lazy(() => new (ajvModule().Ajv)({allErrors: false, discriminator: true}).compile(BASE_SPEC_SCHEMA))
 
 /**
  * Parse and validate a user's base network (JSON text). Omitted fields take the reference
@@ -20,6 +20,7 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
   } catch (error) {
     throw new UserError(`${source}: not valid JSON (${(error as Error).message})`)
   }
+  const validate = validator()
   if (!validate(raw)) throw new UserError(`${source}: ${describeAjvError(validate.errors?.[0], 'invalid base spec')}`)
   const spec = raw as Partial<BaseSpec> & Pick<BaseSpec, 'name' | 'imageSize' | 'stem' | 'stages'>
   return {

@@ -1,4 +1,5 @@
 import {costTarget} from '../flops/index.js'
+import type {Observation} from '../onnx/observe.js'
 import type {OnnxProfile} from '../onnx/profile.js'
 import type {BudgetEntry} from './entry.js'
 import type {Figure} from './figures.js'
@@ -6,7 +7,7 @@ import type {ResolvedTarget} from './resolve.js'
 import {findLatency, type LatencyRecord} from './sweep.js'
 
 /** The part of src/onnx/profile.ts that a budget reads; injectable for tests. */
-export type OnnxProfiler = (file: string, opts?: {inputShape?: number[]}) => Pick<OnnxProfile, 'macs' | 'flops' | 'params' | 'unsupportedOps'>
+export type OnnxProfiler = (file: string, opts?: {inputShape?: number[]; inputValues?: Record<string, number[]>; observed?: Observation}) => Pick<OnnxProfile, 'macs' | 'flops' | 'params' | 'unsupportedOps' | 'uncountedNodes'>
 
 /** An entry's figures, or why a figure has none. */
 export interface Measured {
@@ -16,6 +17,8 @@ export interface Measured {
   missing: Partial<Record<Figure, string>>
   /** ONNX targets only: op types the profiler could not cost. */
   unsupportedOps?: string[]
+  /** ONNX targets only: nodes not costed, each with the first cause. */
+  uncountedNodes?: OnnxProfile['uncountedNodes']
 }
 
 export interface MeasureContext {
@@ -58,7 +61,7 @@ function analytic(entry: BudgetEntry, target: Parameters<typeof costTarget>[0]):
 
 function onnx(target: Extract<ResolvedTarget, {kind: 'onnx'}>, ctx: MeasureContext): Measured {
   if (!ctx.profileOnnx) throw new Error('internal: ONNX entry without a profiler')
-  const p = ctx.profileOnnx(target.file, target.inputShape ? {inputShape: target.inputShape} : {})
+  const p = ctx.profileOnnx(target.file, {...(target.inputShape ? {inputShape: target.inputShape} : {}), ...(target.inputValues ? {inputValues: target.inputValues} : {}), ...(target.observed ? {observed: target.observed} : {})})
   const figures = {macs: p.macs, flops: p.flops, params: p.params}
-  return {label: target.label, figures, missing: {}, unsupportedOps: [...p.unsupportedOps]}
+  return {label: target.label, figures, missing: {}, unsupportedOps: [...p.unsupportedOps], uncountedNodes: [...(p.uncountedNodes ?? [])]}
 }

@@ -15,7 +15,7 @@ import {measurePoint} from './point.js'
 import {probeModel} from './probe.js'
 import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
-import {chooseEp, ORT_VERSION, type Ep, type EpChoice, type SessionFactory} from './session.js'
+import {chooseEp, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
 import {appendRecord, ensureWritableDir, FILES, priorRecords, readRecords, repairJsonl, writeCsv, writeRunJson} from './store.js'
 
 export interface SweepOptions {
@@ -97,7 +97,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
   const now = d.now ?? (() => new Date())
   const meta: RunMeta = {
     effscale_version: effscaleVersion(),
-    ort_version: ORT_VERSION,
+    ort_version: ortVersion(),
     ...host,
     ep,
     ep_requested: o.ep,
