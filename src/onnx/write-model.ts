@@ -6,11 +6,12 @@
  * The data file is written before the model and both go through a temp file and a rename:
  * a model on disk always has its complete data beside it.
  */
-import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
 import path from 'node:path'
-import {ioError} from '../errors.js'
-import {tempName, writeFileAtomic} from '../io/write.js'
+import {writeFileAtomic, writePiecesAtomic} from '../io/write.js'
+import {dataFileOf} from './data-file.js'
 import {onnx, type IModelProto, type ITensorProto} from './proto.js'
+
+export {dataFileOf} from './data-file.js'
 
 /** Largest protobuf message (2 GiB − 1). */
 export const PROTOBUF_LIMIT = 2 ** 31 - 1
@@ -21,8 +22,6 @@ export const INLINE_MAX_BYTES = 1024
 /** Each external tensor starts on a page boundary, so ONNX Runtime can map it rather than copy. */
 const ALIGN = 4096
 
-/** The data file of a model written with external data: `b0.onnx` → `b0.onnx.data`, beside it. */
-export const dataFileOf = (out: string) => `${out}.data`
 
 export interface WrittenModel {
   /** Bytes of the model file. */
@@ -94,33 +93,4 @@ export function writeModel(out: string, model: IModelProto, external: boolean, w
   if (files.data) writePiecesAtomic(file, files.data, `${what} ${file}`)
   writeFileAtomic(out, files.model, what)
   return {bytes: files.model.length, externalData: files.data ? {file, bytes: files.data.reduce((s, p) => s + p.length, 0)} : null}
-}
-
-/** Pieces written one after another to a temp file, renamed over `file`; no piece is copied. */
-export function writePiecesAtomic(file: string, pieces: Uint8Array[], what: string): void {
-  const tmp = tempName(file)
-  let fd: number | undefined
-  try {
-    fd = openSync(tmp, 'w')
-    for (const p of pieces) {
-      for (let off = 0; off < p.length; ) {
-        const n = writeSync(fd, p, off, Math.min(p.length - off, 1 << 30))
-        if (!(n > 0)) throw Object.assign(new Error(`wrote ${n} bytes`), {code: 'EIO'})
-        off += n
-      }
-    }
-    closeSync(fd)
-    fd = undefined
-    renameSync(tmp, file)
-  } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd)
-      } catch {
-        // The write error is the one to report.
-      }
-    }
-    rmSync(tmp, {force: true})
-    throw ioError(what, error)
-  }
 }

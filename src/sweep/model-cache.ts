@@ -12,13 +12,17 @@ import path from 'node:path'
 import type {Lowered} from '../arch/ops.js'
 import {ioError} from '../errors.js'
 import {ensureOutDir} from '../io/out-dir.js'
-import {writeFileAtomic} from '../io/write.js'
+import {writeFileAtomic, writePiecesAtomic} from '../io/write.js'
+import {dataFileOf} from '../onnx/data-file.js'
 import type {EmitOptions} from '../onnx/emit.js'
-import type {IModelProto} from '../onnx/proto.js'
-import {AUTO_EXTERNAL_BYTES, dataFileOf, modelFiles, needsExternal, writePiecesAtomic} from '../onnx/write-model.js'
+import type {ModelFiles} from '../onnx/write-model.js'
 
-/** Bytes of a model, or the model itself: then the cache encodes it, with external data when its weights pass 2 GiB. */
-export type Emit = (net: Lowered, opts: EmitOptions) => Uint8Array | IModelProto
+/**
+ * Bytes of a model, or its files: the model's bytes and, when its weights pass 2 GiB, the
+ * pieces of its data file, which the model names `dataLocation` (the emitter decides; the cache
+ * only writes).
+ */
+export type Emit = (net: Lowered, opts: EmitOptions, dataLocation?: string) => Uint8Array | ModelFiles
 
 /** One line to stderr, like every other effscale note. */
 const stderrNote = (line: string) => void process.stderr.write(`effscale: ${line}\n`)
@@ -34,19 +38,11 @@ export function modelHash(net: Lowered, opts: EmitOptions, emitterId: string): s
 
 /**
  * Path of the cached model, emitting it first when absent or when its bytes fail their hash.
- * A model whose weights pass `externalOver` bytes (protobuf's 2 GiB by default) keeps them in
- * `<model>.onnx.data` beside it, which ONNX Runtime finds from the model's path; its hash file
- * then holds two hashes, the model's and the data file's, both checked.
+ * A model emitted with external data keeps it in `<model>.onnx.data` beside it, which ONNX
+ * Runtime finds from the model's path; its hash file then holds two hashes, the model's and
+ * the data file's, both checked.
  */
-export function cachedModel(
-  dir: string,
-  net: Lowered,
-  opts: EmitOptions,
-  emit: Emit,
-  emitterId: string,
-  note: (line: string) => void = stderrNote,
-  externalOver = AUTO_EXTERNAL_BYTES,
-): string {
+export function cachedModel(dir: string, net: Lowered, opts: EmitOptions, emit: Emit, emitterId: string, note: (line: string) => void = stderrNote): string {
   const file = path.join(dir, `${modelHash(net, opts, emitterId)}.onnx`)
   const sums = `${file}.sha256`
   if (existsSync(file)) {
@@ -56,9 +52,9 @@ export function cachedModel(
     if (want !== undefined) note(`model cache: ${file} does not match its content hash (changed on disk); emitting it again`)
   }
   ensureOutDir(dir, '--cache')
-  const emitted = emit(net, opts)
   const data = dataFileOf(file)
-  const files = emitted instanceof Uint8Array ? {model: emitted, data: null} : modelFiles(emitted, path.basename(data), needsExternal(emitted, false, externalOver))
+  const emitted = emit(net, opts, path.basename(data))
+  const files = emitted instanceof Uint8Array ? {model: emitted, data: null} : emitted
   const hashes = [sha256Pieces([files.model]), ...(files.data ? [sha256Pieces(files.data)] : [])]
   // The hash first: a model that exists always has one (a kill between the two leaves only a hash).
   writeFileAtomic(sums, `${hashes.join(' ')}\n`, `--cache ${dir}: cannot write ${sums}`)

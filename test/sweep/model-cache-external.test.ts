@@ -12,7 +12,8 @@ import {describe, it} from 'node:test'
 import {resolveTarget} from '../../src/arch/target.js'
 import {lowerTarget} from '../../src/flops/index.js'
 import {buildModel, type EmitOptions} from '../../src/onnx/emit.js'
-import {dataFileOf} from '../../src/onnx/write-model.js'
+import {dataFileOf, modelFiles, needsExternal} from '../../src/onnx/write-model.js'
+import {externalOver} from '../../src/sweep/emitter.js'
 import {cachedModel} from '../../src/sweep/model-cache.js'
 import {makeInput, ortFactory} from '../../src/sweep/session.js'
 import {readRecords} from '../../src/sweep/store.js'
@@ -33,35 +34,39 @@ describe('model cache with external data', () => {
   it('writes model + data with two hashes; ONNX Runtime runs it from its path to the inline logits; a hit emits nothing', async () => {
     const dir = tmpDir('cache-ext')
     let emits = 0
-    const emit = (n: typeof net, o: EmitOptions) => (emits++, buildModel(n, o))
+    // Every model takes the external-data path (threshold 0), as one over 2 GiB does.
+    const external = externalOver(buildModel, modelFiles, needsExternal, 0)
+    const inlineEmit = externalOver(buildModel, modelFiles, needsExternal)
+    const emit = (n: typeof net, o: EmitOptions, loc?: string) => (emits++, external(n, o, loc))
     const notes: string[] = []
-    const file = cachedModel(path.join(dir, 'ext'), net, opts, emit, 'real', (l) => notes.push(l), 0)
+    const file = cachedModel(path.join(dir, 'ext'), net, opts, emit, 'real', (l) => notes.push(l))
     const data = dataFileOf(file)
     assert.ok(existsSync(data))
     assert.ok(readFileSync(data).length > 10 * readFileSync(file).length)
     assert.match(readFileSync(`${file}.sha256`, 'utf8'), /^[0-9a-f]{64} [0-9a-f]{64}\n$/)
-    const inline = cachedModel(path.join(dir, 'inline'), net, opts, emit, 'real', (l) => notes.push(l))
+    const inline = cachedModel(path.join(dir, 'inline'), net, opts, (n, o, loc) => (emits++, inlineEmit(n, o, loc)), 'real', (l) => notes.push(l))
     assert.equal(existsSync(dataFileOf(inline)), false)
     assert.deepEqual(await run(file), await run(inline))
-    assert.equal(cachedModel(path.join(dir, 'ext'), net, opts, emit, 'real', (l) => notes.push(l), 0), file)
+    assert.equal(cachedModel(path.join(dir, 'ext'), net, opts, emit, 'real', (l) => notes.push(l)), file)
     assert.deepEqual([emits, notes], [2, []])
   })
 
   it('a data file changed or removed on disk: one note, both emitted again', () => {
     const dir = tmpDir('cache-ext-bad')
     let emits = 0
-    const emit = (n: typeof net, o: EmitOptions) => (emits++, buildModel(n, o))
+    const external = externalOver(buildModel, modelFiles, needsExternal, 0)
+    const emit = (n: typeof net, o: EmitOptions, loc?: string) => (emits++, external(n, o, loc))
     const notes: string[] = []
-    const file = cachedModel(dir, net, opts, emit, 'real', (l) => notes.push(l), 0)
+    const file = cachedModel(dir, net, opts, emit, 'real', (l) => notes.push(l))
     const data = dataFileOf(file)
     const good = readFileSync(data)
     const bad = Buffer.from(good)
     bad[bad.length >> 1] ^= 0xff
     writeFileSync(data, bad)
-    cachedModel(dir, net, opts, emit, 'real', (l) => notes.push(l), 0)
+    cachedModel(dir, net, opts, emit, 'real', (l) => notes.push(l))
     assert.deepEqual(readFileSync(data), good)
     rmSync(data)
-    cachedModel(dir, net, opts, emit, 'real', (l) => notes.push(l), 0)
+    cachedModel(dir, net, opts, emit, 'real', (l) => notes.push(l))
     assert.deepEqual(readFileSync(data), good)
     assert.equal(emits, 3)
     assert.equal(notes.length, 2)
