@@ -27,6 +27,11 @@ export function validateGraph(graph: IGraphProto, file: string): INodeProto[] {
   return validateScope(graph, file, new Set(), '').nodes
 }
 
+function hasSubgraph(node: INodeProto): boolean {
+  for (const a of node.attribute ?? []) if (a.g || (a.graphs && a.graphs.length > 0)) return true
+  return false
+}
+
 /** The graphs held by a node's attributes, with the prefix the profiler gives their nodes ("if/then/", "loop/"). */
 function subgraphsOf(node: INodeProto, label: string): Array<{g: IGraphProto; prefix: string}> {
   const part = (attr: string) => (attr === 'then_branch' ? 'then/' : attr === 'else_branch' ? 'else/' : '')
@@ -77,7 +82,7 @@ function validateScope(graph: IGraphProto, file: string, outer: ReadonlySet<stri
     }
   })
   const free = new Set<string>()
-  const visible = new Set([...outer, ...defined, ...producer.keys()])
+  let visible: Set<string> | undefined // built on the first subgraph: most graphs have none
   const deps = nodes.map((node, i) => {
     const d: number[] = []
     const read = (v: string) => {
@@ -92,6 +97,8 @@ function validateScope(graph: IGraphProto, file: string, outer: ReadonlySet<stri
       d.push(p)
     }
     for (const v of node.input ?? []) read(v)
+    if (!hasSubgraph(node)) return d
+    visible ??= new Set([...outer, ...defined, ...producer.keys()])
     for (const {g, prefix: inner} of subgraphsOf(node, nodeLabel(node, i, prefix))) {
       const sub = validateScope(g, file, visible, inner)
       g.node = sub.nodes
