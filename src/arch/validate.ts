@@ -57,6 +57,8 @@ function problem(op: Op): string | undefined {
     case 'mul':
     case 'add':
     case 'linear':
+    case 'layernorm':
+    case 'scale':
       return emptyOutput(op)
     default: {
       const unknown: never = op

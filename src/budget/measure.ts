@@ -15,6 +15,8 @@ export interface Measured {
   label: string
   figures: Partial<Record<Figure, number>>
   missing: Partial<Record<Figure, string>>
+  /** 95% intervals of figures that have one (latency p50 from a sweep timed in rounds). */
+  intervals?: Partial<Record<Figure, {lo: number; hi: number}>>
   /** ONNX targets only: op types the profiler could not cost. */
   unsupportedOps?: string[]
   /** ONNX targets only: nodes not costed, each with the first cause. */
@@ -32,9 +34,12 @@ export function measure(entry: BudgetEntry, target: ResolvedTarget, ctx: Measure
   const m: Measured = target.kind === 'analytic' ? analytic(entry, target.target) : onnx(target, ctx)
   if (entry.limits.latencyMs !== undefined) {
     const found = ctx.sweep
-      ? findLatency(ctx.sweep, {models: sweepNames(entry, m.label), batch: entry.batch, dtype: entry.dtype, stat: entry.latencyStat})
+      ? findLatency(ctx.sweep, {models: target.kind === 'onnx' && entry.sweepModel === undefined ? [target.file] : sweepNames(entry, m.label), batch: entry.batch, dtype: entry.dtype, stat: entry.latencyStat})
       : {ok: false as const, why: 'no sweep given (--sweep DIR)'}
-    if (found.ok) m.figures.latencyMs = found.ms
+    if (found.ok) {
+      m.figures.latencyMs = found.ms
+      if (found.ci) m.intervals = {...m.intervals, latencyMs: found.ci}
+    }
     else m.missing.latencyMs = found.why
   }
   return m

@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 import {resolveTarget} from '../arch/target.js'
 import {EffscaleCommand} from '../cli/base-command.js'
 import {bytes, human, parseNumber, parsePositiveInt} from '../cli/numbers.js'
-import {targetFlags, targetFromFlags} from '../cli/target-flags.js'
+import {givenTargetFlags, maxMemoryFlag, parseMaxMemory, targetFlags, targetFromFlags} from '../cli/target-flags.js'
+import {checkEstimate, estimateCost, memoryLimit} from '../flops/estimate.js'
 import {UserError} from '../errors.js'
 import {EMIT_DTYPES, EMIT_INPUTS, type EmitOptions} from '../onnx/emit.js'
 import {exportTarget, type ExportResult} from '../onnx/export.js'
@@ -34,6 +35,7 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
       description: 'write the weights to OUT.data beside the model (automatic when they pass 2 GiB, which protobuf cannot hold)',
       default: false,
     }),
+    'max-memory': maxMemoryFlag,
   }
 
   async run(): Promise<ExportResult> {
@@ -41,11 +43,18 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     if (flags['dynamic-batch'] && flags.batch !== undefined) throw new UserError('--batch conflicts with --dynamic-batch: give one of them')
     const seed = parseNumber('--seed', flags.seed)!
     if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, got "${flags.seed}"`)
-    const result = exportTarget(resolveTarget(targetFromFlags(flags)), {
+    const target = resolveTarget(targetFromFlags(flags))
+    const batch = flags['dynamic-batch'] ? 'dynamic' : (parsePositiveInt('--batch', flags.batch) ?? 1)
+    const dtype = flags.dtype as EmitOptions['dtype']
+    // Before any work: the emitter allocates every weight; refuse what would not fit in memory
+    // (a file over 2 GiB is fine: its weights go to external data).
+    const estimate = estimateCost(target, {batch: batch === 'dynamic' ? 1 : batch, dtype})
+    checkEstimate(estimate, memoryLimit(parseMaxMemory(flags['max-memory'])), givenTargetFlags(flags, {batch: flags.batch}))
+    const result = exportTarget(target, {
       out: flags.out,
       force: flags.force,
-      batch: flags['dynamic-batch'] ? 'dynamic' : (parsePositiveInt('--batch', flags.batch) ?? 1),
-      dtype: flags.dtype as EmitOptions['dtype'],
+      batch,
+      dtype,
       input: flags.input as EmitOptions['input'],
       seed,
       externalData: flags['external-data'],

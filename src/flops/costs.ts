@@ -22,7 +22,10 @@ export interface OpCost {
 }
 
 /** Element-wise operations per output element of each activation (swish = sigmoid + multiply). */
-const ACT_OPS: Record<ActFn, number> = {swish: 2, relu: 1, relu6: 1, sigmoid: 1}
+const ACT_OPS: Record<ActFn, number> = {swish: 2, relu: 1, relu6: 1, sigmoid: 1, hardswish: 2, hardsigmoid: 1, gelu: 4}
+
+/** LayerNorm per element: subtract mean, square, normalise, scale, shift (the two means counted as reads). */
+const LAYERNORM_OPS = 5
 
 type CostFn<K extends OpKind> = (op: Extract<Op, {kind: K}>) => OpCost
 
@@ -59,6 +62,8 @@ export const COSTS: {[K in OpKind]: CostFn<K>} = {
     otherOps: 0,
     activations: op.out.c,
   }),
+  layernorm: (op) => elementwise(2 * op.out.c, LAYERNORM_OPS * elements(op.out)),
+  scale: (op) => elementwise(op.out.c, elements(op.out)),
 }
 
 export function opCost(op: Op): OpCost {

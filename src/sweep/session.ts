@@ -32,6 +32,10 @@ export interface SessionRequest {
   model: string | Uint8Array
   ep: Ep
   deviceId: number
+  /** Shape to feed where the input has dynamic dims (its static dims must agree). */
+  inputShape?: number[]
+  /** Intra-op threads (ORT's default when absent). */
+  threads?: number
   /** Turns ORT profiling on; the trace goes to `${profilePrefix}_<date>.json`. */
   profilePrefix?: string
 }
@@ -51,6 +55,7 @@ export const ortFactory: SessionFactory = async (req) => {
     executionProviders: req.ep === 'cuda' ? [{name: 'cuda', deviceId: req.deviceId}, 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
+    ...(req.threads ? {intraOpNumThreads: req.threads} : {}),
     ...(req.profilePrefix ? {enableProfiling: true, profileFilePrefix: req.profilePrefix} : {}),
   }
   // Two calls because create's overloads take a path or bytes, not the union of both.
@@ -58,7 +63,10 @@ export const ortFactory: SessionFactory = async (req) => {
     typeof req.model === 'string' ? await ort().InferenceSession.create(req.model, opts) : await ort().InferenceSession.create(req.model, opts)
   const meta = s.inputMetadata[0]
   if (!meta || !meta.isTensor) throw new Error('model has no tensor input')
-  const shape = meta.shape.map((d) => (typeof d === 'number' ? d : NaN))
+  const declared = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : NaN))
+  const given = req.inputShape
+  const fits = given && given.length === declared.length && declared.every((d, i) => Number.isNaN(d) || d === given[i])
+  const shape = fits ? given : declared
   if (shape.some((d) => !Number.isInteger(d) || d <= 0)) throw new Error(`input ${meta.name} has no static shape [${meta.shape.join(',')}]`)
   return {
     input: {name: meta.name, type: meta.type, shape},

@@ -22,6 +22,19 @@ describe('budget verdicts (pure)', () => {
     assert.match(rows[1].message, /params 5\.29M is over the budget of 5\.00M by 5\.8%/)
   })
 
+  it('latency with a 95% interval: over the budget only when the whole interval is, and it says so', () => {
+    const at = (lo: number, p50: number, hi: number) => verdicts(entry({limits: {latencyMs: 10}}), measured({figures: {latencyMs: p50}, intervals: {latencyMs: {lo, hi}}}))[0]
+    const noisy = at(9.5, 10.4, 11.2)
+    assert.equal(noisy.verdict, 'pass')
+    assert.match(noisy.message, /^latency 10\.4\d* ms \(95% interval 9\.5\d* ms–11\.2\d* ms\) is above 10\.0* ms, but the interval reaches below it: not shown to be over the budget$/)
+    const over = at(10.2, 10.4, 10.7)
+    assert.equal(over.verdict, 'fail')
+    assert.match(over.message, /is over the budget of .* by 4\.0%, the whole interval above it$/)
+    assert.equal(at(8, 9, 10.5).verdict, 'pass')
+    // Without an interval (p90, or an old sweep) the value alone decides.
+    assert.equal(verdicts(entry({limits: {latencyMs: 10}}), measured({figures: {latencyMs: 10.4}}))[0].verdict, 'fail')
+  })
+
   it('a value exactly at the limit passes', () => {
     const [r] = verdicts(entry({limits: {params: 100}}), measured({figures: {params: 100}}))
     assert.equal(r.verdict, 'pass')
