@@ -87,7 +87,7 @@ describe('model cache with external data', () => {
       assert.equal(r.status, 0, r.stderr)
       const [rec] = readRecords(path.join(dir, 'out')).records
       assert.equal(rec.status, 'ok', JSON.stringify(rec))
-      assert.ok(rec.param_count > 650e6)
+      assert.ok(rec.params > 650e6, `${rec.params} params`)
       const files = readdirSync(cache)
       assert.equal(files.filter((f) => f.endsWith('.onnx.data')).length, 1, files.join(' '))
     } finally {
