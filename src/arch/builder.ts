@@ -66,10 +66,10 @@ export class Builder {
     return output
   }
 
-  act(name: string, x: number, fn: ActFn): number {
+  act(name: string, x: number, fn: ActFn, {epilogue = false} = {}): number {
     const s = this.tensors[x]
     const output = this.alloc(s)
-    this.ops.push({kind: 'act', name, stage: this.current, inputs: [x], output, in: s, out: s, fn})
+    this.ops.push({kind: 'act', name, stage: this.current, inputs: [x], output, in: s, out: s, fn, ...(epilogue ? {epilogue: true as const} : {})})
     return output
   }
 

@@ -56,7 +56,7 @@ export function lower(base: BaseSpec, point: Point): Lowered {
   if (cls?.norm === 'layernorm') x = b.perChannel('layernorm', 'classifier.norm', x)
   if (cls?.hidden !== undefined) {
     x = b.linear('classifier.hidden', x, ch(cls.hidden))
-    x = b.act('classifier.hidden.act', x, base.activation)
+    x = b.act('classifier.hidden.act', x, base.activation, {epilogue: true})
   }
   b.linear('classifier.fc', x, base.numClasses)
   return validateLowered({network: base.name, tensors: b.tensors, ops: b.ops, stages: b.stages, numClasses: base.numClasses})

@@ -59,6 +59,8 @@ export interface ConvOp extends OpBase {
 export interface ActOp extends OpBase {
   kind: 'act'
   fn: ActFn
+  /** Applied in the epilogue of the linear layer before it (runtimes fuse Gemm + activation): moves no bytes of its own. */
+  epilogue?: true
 }
 export interface MaxPoolOp extends OpBase {
   kind: 'maxpool'

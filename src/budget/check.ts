@@ -9,6 +9,7 @@ import path from 'node:path'
 import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
 import {readResultsFile, readSweepDir, type ParsedResults} from '../sweep/results.js'
+import {readLatencyModel} from '../latency/model-file.js'
 import {describeWhere} from './entry.js'
 import type {MeasureContext, OnnxProfiler} from './measure.js'
 import {measure} from './measure.js'
@@ -23,6 +24,8 @@ export interface CheckOptions {
   budget: string
   /** Sweep directory (holding results.jsonl) or a results.jsonl file. */
   sweep?: string
+  /** Latency model (effscale calibrate) for latencies the sweep lacks. */
+  latencyModel?: string
   /** Injectable for tests; by default src/onnx/profile.ts, loaded only when an entry needs it. */
   profileOnnx?: OnnxProfiler
 }
@@ -35,10 +38,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const warnings: string[] = []
   const mctx: MeasureContext = {}
   const timed = entries.find((e) => e.limits.latencyMs !== undefined)
-  if (timed && opts.sweep === undefined) {
+  if (timed && opts.sweep === undefined && opts.latencyModel === undefined) {
     const w = {source: opts.budget, index: timed.index, name: timed.name, line: timed.lines.maxLatencyMs}
-    throw new UserError(`${describeWhere(w, 'maxLatencyMs')} latency limits read a sweep's results: give --sweep DIR`)
+    throw new UserError(`${describeWhere(w, 'maxLatencyMs')} latency limits read a sweep's results: give --sweep DIR (or --latency-model FILE to predict them)`)
   }
+  if (opts.latencyModel !== undefined) mctx.latencyModel = {file: opts.latencyModel, model: readLatencyModel(opts.latencyModel)}
   if (opts.sweep !== undefined) {
     const parsed = loadSweep(opts.sweep)
     warnings.push(...parsed.warnings)

@@ -22,6 +22,8 @@ export interface CheckRow {
   message: string
   /** Line of the field in the budget file, where known. */
   line: number | null
+  /** The value was predicted by a latency model (--latency-model), not measured. */
+  predicted?: true
 }
 
 /** Figures an ONNX graph with uncosted ops can only undercount. */
@@ -51,7 +53,9 @@ export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
     }
     const margin = (limit - value) / limit
     const ci = m.intervals?.[f]
-    const shown = `${label} ${formatValue(unit, value)}${ci ? ` (95% interval ${formatValue(unit, ci.lo)}–${formatValue(unit, ci.hi)})` : ''}`
+    const predicted = m.predicted?.[f] === true
+    const shown = `${label} ${formatValue(unit, value)}${predicted ? ' (predicted)' : ''}${ci ? ` (95% interval ${formatValue(unit, ci.lo)}–${formatValue(unit, ci.hi)})` : ''}`
+    if (predicted) Object.assign(base, {predicted: true})
     const lim = formatValue(unit, limit)
     if (ci && value > limit && ci.lo <= limit) {
       // A measurement is over only when its interval is: a noisy median above the limit is not proof.

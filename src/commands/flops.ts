@@ -7,6 +7,7 @@ import {hasTargetFlags, targetFlags, targetFromFlags} from '../cli/target-flags.
 import {BREAKDOWNS, type Breakdown} from '../flops/count.js'
 import {familyVsPaper, type FamilyRow} from '../flops/family-table.js'
 import {CONVENTION, costTarget, type CostResult} from '../flops/index.js'
+import {DTYPE_BYTES, type DType} from '../flops/memory.js'
 import {readTable2} from '../flops/paper.js'
 import {UserError} from '../errors.js'
 import type {OnnxFlopsResult} from '../onnx/cli.js'
@@ -44,6 +45,7 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
     shapes: Flags.string({description: 'where shapes come from: static inference, or one seeded onnxruntime run where inference cannot know them (ort)', helpGroup: 'ONNX', options: ['static', 'ort'], default: 'static'}),
     rules: Flags.string({description: 'JSON rule file costing op types the profiler lacks (see docs/onnx-profile.md)', helpGroup: 'ONNX'}),
     batch: Flags.string({description: 'batch size for the peak activation memory estimate', default: '1'}),
+    dtype: Flags.string({description: 'element type of the bytes read and written (memory traffic)', options: Object.keys(DTYPE_BYTES), default: 'fp32'}),
   }
 
   async run(): Promise<FlopsResult> {
@@ -65,7 +67,7 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
       return result
     }
     const batch = parsePositiveInt('--batch', flags.batch)!
-    const result = costTarget(resolveTarget(targetFromFlags(flags)), {batch, breakdown: flags.breakdown as Breakdown})
+    const result = costTarget(resolveTarget(targetFromFlags(flags)), {batch, breakdown: flags.breakdown as Breakdown, dtype: flags.dtype as DType})
     this.log(renderCost(result))
     return result
   }
@@ -103,6 +105,8 @@ function renderCost(r: CostResult): string {
       [
         ...countRows(r),
         ['activations', human(r.activations), grouped(r.activations)],
+        [`bytes read + written (${r.dtype}, fused)`, bytes(r.bytes), grouped(r.bytes)],
+        ['MACs per byte', r.intensity.toFixed(2), ''],
         ['weights fp32 / fp16 / int8', `${bytes(m.weightBytes.fp32)} / ${bytes(m.weightBytes.fp16)} / ${bytes(m.weightBytes.int8)}`, ''],
         [
           `peak activations, batch ${m.batch} (fp32 / fp16)`,
@@ -115,8 +119,9 @@ function renderCost(r: CostResult): string {
   if (r.breakdown) {
     lines.push(
       '',
+      'bytes: each op reads its inputs and weights once and writes its output once; conv + BN + activation is one kernel.',
       renderTable(
-        ['part', 'ops', 'output', 'MACs', '% MACs', 'params', 'activations'],
+        ['part', 'ops', 'output', 'MACs', '% MACs', 'params', 'activations', 'bytes', '% bytes', 'MACs/B'],
         r.breakdown.map((b) => [
           b.key,
           b.count,
@@ -125,6 +130,9 @@ function renderCost(r: CostResult): string {
           `${((100 * b.macs) / r.macs).toFixed(1)}%`,
           human(b.params),
           human(b.activations),
+          bytes(b.bytes),
+          `${((100 * b.bytes) / r.bytes).toFixed(1)}%`,
+          b.intensity.toFixed(1),
         ]),
       ),
     )

@@ -1,5 +1,5 @@
 /** `effscale flops --onnx`: flag parsing and the human rendering, so flops.ts only dispatches. */
-import {human} from '../cli/numbers.js'
+import {bytes, grouped, human} from '../cli/numbers.js'
 import {countRows, renderTable} from '../cli/table.js'
 import {UserError} from '../errors.js'
 import {CONVENTION} from '../flops/count.js'
@@ -57,7 +57,7 @@ export async function flopsOnnx(
 
 export function renderOnnx(r: OnnxFlopsResult): string {
   const shown = (i: OnnxFlopsResult['inputs'][number]) => `${i.name} ${i.dtype}[${i.shape.join('×')}]${i.values ? ` = ${i.values.join(',')}` : ''}`
-  const rows = countRows(r, 'params (initializer elements)')
+  const rows = [...countRows(r, 'params (initializer elements)'), ['bytes read + written (fused)', bytes(r.bytes), grouped(r.bytes)]]
   // A count with uncosted nodes is only a lower bound: say so on the figures themselves.
   if (r.lowerBound) for (const row of rows) if (row[0] !== 'params (initializer elements)') row[0] = `${row[0]} ≥ (lower bound)`
   const lines = [`${r.file}  (inputs: ${r.inputs.map(shown).join(', ')})`, r.convention, '', renderTable(['figure', 'value', 'exact'], rows)]
@@ -75,8 +75,8 @@ export function renderOnnx(r: OnnxFlopsResult): string {
     lines.push(
       '',
       renderTable(
-        ['node', 'op', 'output', 'MACs', 'params', 'other ops'],
-        r.nodes.map((n) => [n.name, n.userRule ? `${n.opType} (rule file)` : n.opType, n.outShape.join('×') || '—', human(n.macs), human(n.params), human(n.otherOps)]),
+        ['node', 'op', 'output', 'MACs', 'params', 'other ops', 'bytes'],
+        r.nodes.map((n) => [n.name, n.userRule ? `${n.opType} (rule file)` : n.opType, n.outShape.join('×') || '—', human(n.macs), human(n.params), human(n.otherOps), n.bytes ? bytes(n.bytes) : '—']),
       ),
     )
   }

@@ -12,9 +12,10 @@ import {checkExternalData} from './external-data.js'
 import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type IValueInfoProto, type LongLike} from './proto.js'
 import type {Observation, ObservedInput} from './observe.js'
 import type {Rule} from './rules.js'
-import {numel, tensorValue, type Value} from './values.js'
+import {graphTraffic} from './traffic.js'
+import {bytesPerElement, numel, tensorValue, type Value} from './values.js'
 import {validateGraph} from './validate.js'
-import {Scope, walkGraph, type NodeRow, type UncountedNode, type WalkState} from './walk.js'
+import {qualifiedOp, Scope, walkGraph, type NodeRow, type UncountedNode, type WalkState} from './walk.js'
 
 export type {NodeRow, UncountedNode} from './walk.js'
 
@@ -29,6 +30,8 @@ export interface OnnxProfile {
   otherOps: number
   /** True when some node could not be costed: macs, flops and otherOps are then lower bounds. */
   lowerBound: boolean
+  /** Bytes read and written under the fused rule of traffic.ts (same rule as the analytic count). */
+  bytes: number
   /** Op types without a cost rule (their nodes are not counted). */
   unsupportedOps: string[]
   /** Every node not costed — unsupported, not inferable, or downstream of one — with the first cause. */
@@ -123,6 +126,23 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
   }
   const {macs, otherOps} = walkGraph(graph, scope, st)
 
+  // Memory traffic of the top-level graph under the fused rule (traffic.ts); subgraph bodies move no bytes here.
+  const top = graph.node ?? []
+  const traffic = graphTraffic(
+    top.map((n) => ({opType: n.opType ?? '', inputs: n.input ?? [], outputs: n.output ?? []})),
+    (name) => {
+      const v = scope.get(name)
+      if (!v) return undefined
+      const weight = paramsOf.has(name)
+      return {bytes: numel(v.shape) * (bytesPerElement(v.dtype) ?? 0), weight, constant: !weight && v.data !== undefined}
+    },
+    new Set((graph.output ?? []).map((o) => o.name ?? '')),
+  )
+  if (st.rows) {
+    const byName = new Map(top.map((n, i) => [n.name || `${qualifiedOp(n)}_${i}`, traffic.perNode[i]]))
+    for (const r of st.rows) r.bytes = byName.get(r.name) ?? 0
+  }
+
   const unsupportedOps = [...st.unsupported].sort()
   const warnings: string[] = []
   if (unsupportedOps.length) warnings.push(`unsupported ops, not counted: ${unsupportedOps.join(', ')}`)
@@ -138,6 +158,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     params,
     otherOps,
     lowerBound: st.uncounted.length > 0,
+    bytes: traffic.bytes,
     unsupportedOps,
     uncountedNodes: st.uncounted,
     userRules: [...st.usedUserRules].sort(),

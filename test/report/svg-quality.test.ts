@@ -31,6 +31,7 @@ const INDEPENDENT: Record<string, string> = {
   transfer: 'one panel per dataset: accuracies of different datasets are not compared',
   'other-scaling': 'one panel per network (MobileNetV1, V2, ResNet-50), costs a decade apart',
   'scaling-paths': 'MACs per step on the left, latency against MACs on the right: different quantities',
+  'latency-predictors': 'one panel per predictor: MACs, activations and model milliseconds are different units',
 }
 
 const LATENCY_AXIS = /latency|throughput|speed-up|images\/s/i

@@ -8,6 +8,11 @@ import type {PaperTables} from '../paper.js'
 import {runContext, withSubtitle} from '../run-context.js'
 import type {SweepRun} from '../sweep.js'
 import {accuracyLatencyChart} from './accuracy-latency.js'
+import {activationsGrowthChart} from './activations-growth.js'
+import {modelFitChart, predictorsChart, type CalibratedRun} from './latency-model.js'
+import {calibrate} from '../../latency/model.js'
+import {samplesOf} from '../../latency/samples.js'
+import {UserError} from '../../errors.js'
 import {accuracyPathsChart, paperPathPoints, userPathPoints} from './accuracy-paths.js'
 import {b0ScalingChart} from './b0-scaling.js'
 import {familyChart} from './family.js'
@@ -45,6 +50,7 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
     familyChart(paper.table2, 'params'),
     transferChart(paper.table5),
     phiGrowthChart(),
+    activationsGrowthChart(),
   ]
   // One-way and compound curves: the user's trials, else the paper's points marked published.
   const trials = accuracy ? userPathPoints(accuracy) : null
@@ -82,5 +88,26 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
     if (speed.length) charts.push(measured(speedupChart(speed, labels)))
     else notes.push(`sweep-speedup: no point of ${labels.slice(1).join(', ')} matches one of ${labels[0]}`)
   }
+  const calibrated = runs.flatMap((r) => calibrated1(r, notes))
+  if (calibrated.length) charts.push(measured(predictorsChart(calibrated)), measured(modelFitChart(calibrated)))
   return {charts, notes}
+}
+
+/** Fewer networks than this leave the latency model charts nothing to say. */
+const MIN_CALIBRATION = 6
+
+/** A run's latency model (as effscale calibrate fits it), or a note why it has none. */
+function calibrated1(r: SweepRun, notes: string[]): CalibratedRun[] {
+  try {
+    const data = samplesOf(r.records, r.meta, `--sweep ${r.dir}`)
+    if (data.samples.length < MIN_CALIBRATION) {
+      notes.push(`latency-model: ${r.label} has ${data.samples.length} distinct networks, fewer than ${MIN_CALIBRATION} to calibrate on`)
+      return []
+    }
+    return [{run: r.label, samples: data.samples, calibration: calibrate(data.samples)}]
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error
+    notes.push(`latency-model: ${r.label}: ${error.message}`)
+    return []
+  }
 }
