@@ -6,7 +6,6 @@
 import {statSync} from 'node:fs'
 import {resolveTarget} from '../arch/target.js'
 import {IoError} from '../errors.js'
-import {estimateCost, PROTOBUF_LIMIT} from '../flops/estimate.js'
 import {costTarget, lowerTarget} from '../flops/index.js'
 import type {GridPoint} from './grid.js'
 import {cachedModel, type Emit} from './model-cache.js'
@@ -100,9 +99,7 @@ export function preparePoint(p: GridPoint, ctx: PrepareContext): Prepared {
   const cost = costTarget(target, {batch: p.batch})
   const rec = {...baseRecord(p, ctx.ep, cost.macs, cost.params, ctx.now()), threads: ctx.threads}
   try {
-    // Fails this point only, with the reason, before minutes of emitting: a file the cache's one protobuf cannot hold.
-    const {fileBytes} = estimateCost(target, {batch: p.batch, dtype: p.dtype})
-    if (fileBytes > PROTOBUF_LIMIT) throw new Error(`the ONNX file would be ~${(fileBytes / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`)
+    // A model over 2 GiB is cached with external data (model-cache.ts).
     const model = cachedModel(ctx.cacheDir, lowerTarget(target), {batch: p.batch, dtype: p.dtype, input: p.input, seed: ctx.seed}, ctx.emit, ctx.emitterId)
     const bytes = sessionBytes(cost.memory.weightBytes[p.dtype], cost.memory.peakActivationBytes[p.dtype])
     return {ok: true, rec, model, bytes}
