@@ -17,7 +17,7 @@ import {loadEmitter} from '../src/sweep/emitter.js'
 import {buildGrid, cpuDefault, gridId, measureKey, type GridPoint} from '../src/sweep/grid.js'
 import {cachedModel} from '../src/sweep/model-cache.js'
 import {baseRecord} from '../src/sweep/point.js'
-import {ORT_VERSION, type SweepSession} from '../src/sweep/session.js'
+import {ortVersion, type SweepSession} from '../src/sweep/session.js'
 import {cpuSession, timeRelative} from './reference-timing.js'
 
 const ROUNDS = Number(process.env.EFFSCALE_BENCH_ROUNDS ?? 10)
@@ -78,7 +78,7 @@ export async function bench(): Promise<void> {
   mkdirSync(dir, {recursive: true})
   writeFileSync(path.join(dir, 'results.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n')
   const device = os.cpus()[0]?.model?.trim() ?? 'unknown CPU'
-  writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ep: 'cpu', device, ort_version: ORT_VERSION, grid: {id: gridId(calGrid.points.map((p) => p.key)), size: records.length, keys: calGrid.points.map((p) => p.key), source: 'default'}}))
+  writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ep: 'cpu', device, ort_version: ortVersion(), grid: {id: gridId(calGrid.points.map((p) => p.key)), size: records.length, keys: calGrid.points.map((p) => p.key), source: 'default'}}))
   const data = sweepSamples(dir)
   const model = buildModel(dir, data, calibrate(data.samples))
 

@@ -1,5 +1,6 @@
 import {costTarget, lowerTarget} from '../flops/index.js'
 import {checkIdentity, predict, type LatencyModel} from '../latency/model-file.js'
+import type {Observation} from '../onnx/observe.js'
 import type {OnnxProfile} from '../onnx/profile.js'
 import type {BudgetEntry} from './entry.js'
 import type {Figure} from './figures.js'
@@ -7,7 +8,7 @@ import type {ResolvedTarget} from './resolve.js'
 import {findLatency, type LatencyRecord} from './sweep.js'
 
 /** The part of src/onnx/profile.ts that a budget reads; injectable for tests. */
-export type OnnxProfiler = (file: string, opts?: {inputShape?: number[]}) => Pick<OnnxProfile, 'macs' | 'flops' | 'params' | 'unsupportedOps'>
+export type OnnxProfiler = (file: string, opts?: {inputShape?: number[]; inputValues?: Record<string, number[]>; observed?: Observation}) => Pick<OnnxProfile, 'macs' | 'flops' | 'params' | 'unsupportedOps' | 'uncountedNodes'>
 
 /** An entry's figures, or why a figure has none. */
 export interface Measured {
@@ -15,8 +16,12 @@ export interface Measured {
   label: string
   figures: Partial<Record<Figure, number>>
   missing: Partial<Record<Figure, string>>
+  /** 95% intervals of figures that have one (latency p50 from a sweep timed in rounds). */
+  intervals?: Partial<Record<Figure, {lo: number; hi: number}>>
   /** ONNX targets only: op types the profiler could not cost. */
   unsupportedOps?: string[]
+  /** ONNX targets only: nodes not costed, each with the first cause. */
+  uncountedNodes?: OnnxProfile['uncountedNodes']
   /** Figures predicted by a latency model rather than measured. */
   predicted?: Partial<Record<Figure, true>>
 }
@@ -34,10 +39,12 @@ export function measure(entry: BudgetEntry, target: ResolvedTarget, ctx: Measure
   const m: Measured = target.kind === 'analytic' ? analytic(entry, target.target) : onnx(target, ctx)
   if (entry.limits.latencyMs !== undefined) {
     const found = ctx.sweep
-      ? findLatency(ctx.sweep, {models: sweepNames(entry, m.label), batch: entry.batch, dtype: entry.dtype, stat: entry.latencyStat})
+      ? findLatency(ctx.sweep, {models: target.kind === 'onnx' && entry.sweepModel === undefined ? [target.file] : sweepNames(entry, m.label), batch: entry.batch, dtype: entry.dtype, stat: entry.latencyStat})
       : {ok: false as const, why: 'no sweep given (--sweep DIR)'}
-    if (found.ok) m.figures.latencyMs = found.ms
-    else if (ctx.latencyModel && target.kind === 'analytic') predictLatency(entry, target.target, ctx.latencyModel, m, found.why)
+    if (found.ok) {
+      m.figures.latencyMs = found.ms
+      if (found.ci) m.intervals = {...m.intervals, latencyMs: found.ci}
+    } else if (ctx.latencyModel && target.kind === 'analytic') predictLatency(entry, target.target, ctx.latencyModel, m, found.why)
     else m.missing.latencyMs = found.why
   }
   return m
@@ -76,7 +83,7 @@ function analytic(entry: BudgetEntry, target: Parameters<typeof costTarget>[0]):
 
 function onnx(target: Extract<ResolvedTarget, {kind: 'onnx'}>, ctx: MeasureContext): Measured {
   if (!ctx.profileOnnx) throw new Error('internal: ONNX entry without a profiler')
-  const p = ctx.profileOnnx(target.file, target.inputShape ? {inputShape: target.inputShape} : {})
+  const p = ctx.profileOnnx(target.file, {...(target.inputShape ? {inputShape: target.inputShape} : {}), ...(target.inputValues ? {inputValues: target.inputValues} : {}), ...(target.observed ? {observed: target.observed} : {})})
   const figures = {macs: p.macs, flops: p.flops, params: p.params}
-  return {label: target.label, figures, missing: {}, unsupportedOps: [...p.unsupportedOps]}
+  return {label: target.label, figures, missing: {}, unsupportedOps: [...p.unsupportedOps], uncountedNodes: [...(p.uncountedNodes ?? [])]}
 }

@@ -6,7 +6,8 @@ import type {LatencyStat} from './figures.js'
 export type LatencyRecord = Pick<
   SweepRecord,
   'key' | 'model' | 'infer_batch_size' | 'dtype' | 'status' | 'error' | 'min_ms' | 'mean_ms' | 'p50_ms' | 'p90_ms' | 'p99_ms'
->
+> &
+  Partial<Pick<SweepRecord, 'ci_lo_ms' | 'ci_hi_ms' | 'rounds' | 'onnx_file'>>
 
 /** How a budget check reads results.jsonl: the columns above (the rest as every reader does, src/sweep/results.ts). */
 export const LATENCY_READ: ParseOptions = {require: ['key', 'model', 'infer_batch_size', 'dtype', 'status']}
@@ -22,15 +23,18 @@ export interface LatencyQuery {
   stat: LatencyStat
 }
 
-export type LatencyLookup = {ok: true; ms: number; records: number} | {ok: false; why: string}
+/** `ci`: the 95% interval of the median, when the statistic is p50 and the sweep timed rounds. */
+export type LatencyLookup = {ok: true; ms: number; records: number; ci?: {lo: number; hi: number}} | {ok: false; why: string}
 
-/** Records indexed by model label and by key, for many lookups. */
+/** Records indexed by model label, by key and by ONNX file, for many lookups. */
 export function indexRecords(records: readonly LatencyRecord[]): Map<string, LatencyRecord[]> {
   const byName = new Map<string, LatencyRecord[]>()
   const add = (k: string, r: LatencyRecord) => (byName.get(k) ?? byName.set(k, []).get(k)!).push(r)
   for (const r of records) {
     add(r.model, r)
     if (r.key !== r.model) add(r.key, r)
+    // sweep --onnx: found by the file's absolute path, however the budget wrote it.
+    if (typeof r.onnx_file === 'string' && r.onnx_file !== r.model) add(r.onnx_file, r)
   }
   return byName
 }
@@ -59,5 +63,9 @@ export function findLatency(index: Map<string, LatencyRecord[]>, q: LatencyQuery
         : `no ${column} recorded for ${model} at batch ${q.batch} ${q.dtype}`,
     }
   }
-  return {ok: true, ms: Math.max(...ok.map((r) => r[column] as number)), records: ok.length}
+  const slowest = ok.reduce((a, r) => ((r[column] as number) > (a[column] as number) ? r : a))
+  const found: LatencyLookup = {ok: true, ms: slowest[column] as number, records: ok.length}
+  // The interval is of the median: other statistics are judged by their value alone.
+  if (q.stat === 'p50' && typeof slowest.ci_lo_ms === 'number' && typeof slowest.ci_hi_ms === 'number') found.ci = {lo: slowest.ci_lo_ms, hi: slowest.ci_hi_ms}
+  return found
 }

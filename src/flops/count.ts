@@ -48,13 +48,22 @@ export function total(ops: readonly Op[], dtype: DType = 'fp32'): Totals {
   return {macs, params, otherOps, activations, traffic, flops: 2 * macs, dtype, bytes, intensity: bytes > 0 ? macs / bytes : 0}
 }
 
-/** Category for the per-op breakdown: convs split by shape, SE convs apart. */
+/** Category for the per-op breakdown: convs split by role, then by shape. */
 export function opCategory(op: Op): string {
   if (op.kind !== 'conv') return op.kind
-  if (op.name.includes('.se.')) return 'se-conv'
-  if (op.groups > 1 && op.groups === op.in.c) return 'depthwise-conv'
-  if (op.kernel === 1) return 'pointwise-conv'
-  return 'conv'
+  switch (op.role) {
+    case 'se':
+      return 'se-conv'
+    case 'mlp':
+      return 'channel-mlp'
+    case 'main':
+    case 'shortcut':
+    case 'downsample':
+      if (op.groups > 1 && op.groups === op.in.c) return 'depthwise-conv'
+      if (op.groups > 1) return 'group-conv'
+      if (op.kernel === 1) return 'pointwise-conv'
+      return 'conv'
+  }
 }
 
 export function breakdown(net: Lowered, by: Breakdown, dtype: DType = 'fp32'): BreakdownRow[] {

@@ -28,6 +28,8 @@ export function opClass(op: Op): OpClass {
     case 'gap':
     case 'mul':
     case 'add':
+    case 'layernorm':
+    case 'scale':
       return 'elementwise'
   }
 }

@@ -4,12 +4,12 @@
  *
  * - A kernel is a Conv, ConvTranspose, Gemm or MatMul node together with the element-wise
  *   epilogue that follows it (BatchNormalization, activations, and Mul/Add/Sub/Div whose every
- *   non-constant input comes from the same kernel, like swish's x · sigmoid(x)). A kernel reads
+ *   non-constant input comes from the same kernel, like swish's x · sigmoid(x) and GELU's erf form). A kernel reads
  *   each tensor from outside it once, and writes each tensor it produces that is read outside it
  *   or is a graph output. A fused BatchNormalization's parameters are folded into the conv, as
  *   runtimes do, and not read.
  * - Every other node is its own kernel: reads its inputs, writes its outputs.
- * - Views (Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout) and nodes whose outputs are
+ * - Views (Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Transpose) and nodes whose outputs are
  *   folded constants (Shape arithmetic, Constant) move nothing; Constant inputs are free.
  * Bytes count each tensor in its own dtype.
  */
@@ -29,8 +29,10 @@ export interface TensorInfo {
 }
 
 const ANCHORS = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul'])
-const EPILOGUE = new Set(['BatchNormalization', 'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Mul', 'Add', 'Sub', 'Div'])
-const VIEWS = new Set(['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout'])
+const EPILOGUE = new Set(['BatchNormalization', 'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'Gelu', 'Mul', 'Add', 'Sub', 'Div'])
+// Transpose is a layout change that runtimes fold into a neighbouring kernel (LayerNorm over
+// channels is emitted as NCHW → NHWC → LayerNormalization → NCHW).
+const VIEWS = new Set(['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Transpose'])
 
 export interface GraphTraffic {
   /** Bytes read and written by the whole graph. */

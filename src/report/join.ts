@@ -79,6 +79,11 @@ export function sweepRows(runs: SweepRun[]): PlotRow[] {
         p50Ms: r.p50_ms,
         throughput: r.infer_samples_per_sec ?? round((r.infer_batch_size * 1000) / r.p50_ms!, 2),
         msPerGmac: round(r.p50_ms! / ((r.macs * r.infer_batch_size) / 1e9), 4),
+        // Sweeps timed in rounds: the 95% interval of the median and whether it is within --max-ci.
+        ciLoMs: typeof r.ci_lo_ms === 'number' ? r.ci_lo_ms : null,
+        ciHiMs: typeof r.ci_hi_ms === 'number' ? r.ci_hi_ms : null,
+        stability: r.stable === false ? 'unstable' : r.stable === true ? 'stable' : 'no interval',
+        relRef: typeof r.rel_ref === 'number' ? r.rel_ref : null,
         key: pointKey(r.base, r.depth, r.width, r.infer_img_size),
       })),
   )

@@ -47,6 +47,8 @@ export interface GridPoint extends Shape0 {
   batch: number
   dtype: Dtype
   input: InputLayout
+  /** A user's ONNX file (sweep --onnx; onnx-grid.ts), instead of an emitted network. */
+  onnx?: {file: string; given: string; inputShape: number[]; macs: number; params: number}
 }
 
 export interface Grid {
@@ -121,6 +123,7 @@ export function pointKey(s: Shape0, batch: number, dtype: Dtype, input: InputLay
 
 /** Identity of what is measured (same network, batch, dtype, input): shared across grids. */
 export function measureKey(p: GridPoint): string {
+  if (p.onnx) return ['onnx', p.onnx.file, p.onnx.inputShape.join('x')].join('|')
   return [p.base, p.depth, p.width, p.imageSize, p.batch, p.dtype, p.input].join('|')
 }
 

@@ -49,3 +49,38 @@ export async function timeRuns(
   }
   return {firstRunMs, samples, aborted: false}
 }
+
+/** Per round: at least `runs` timed runs and at least `minTimeMs` of timed time. */
+export interface RoundTiming {
+  runs: number
+  minTimeMs: number
+  maxRuns?: number
+}
+
+/** One round of a point on an open, warm session: timed runs only (two clock reads each). */
+export async function timeRound(run: () => Promise<unknown>, opts: RoundTiming, clock: Clock, signal?: AbortSignal): Promise<{samples: number[]; aborted: boolean}> {
+  const maxRuns = opts.maxRuns ?? 100_000
+  const samples: number[] = []
+  const start = clock()
+  for (;;) {
+    if (signal?.aborted) return {samples, aborted: true}
+    const a = clock()
+    await run()
+    const b = clock()
+    samples.push(b - a)
+    if (samples.length >= maxRuns || (samples.length >= opts.runs && b - start >= opts.minTimeMs)) break
+  }
+  return {samples, aborted: false}
+}
+
+/** The sweep's timing: per round (`runs`, `minTimeMs`), how many rounds, when a point is stable. */
+export interface SweepTiming extends TimingOptions {
+  /** At least this many rounds. */
+  rounds: number
+  /** At most this many rounds. */
+  maxRounds: number
+  /** Stable when the 95% interval's half-width ≤ maxCi × median (0.05 = 5%). */
+  maxCi: number
+  /** No new round starts once this much time has passed since the first (ms), once 2 rounds are done (even below `rounds`). */
+  timeBudgetMs: number
+}

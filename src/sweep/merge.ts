@@ -5,8 +5,9 @@ import {UserError} from '../errors.js'
 import {lockSweepDir} from './lock.js'
 import type {RunMeta} from './meta.js'
 import type {SweepRecord} from './record.js'
-import {readSweepDir} from './results.js'
-import {ensureWritableDir, FILES, writeCsv, writeRecords, writeRunJson} from './store.js'
+import {readSweepWithRuns} from './results.js'
+import type {RoundRun} from './rounds.js'
+import {ensureWritableDir, FILES, writeCsv, writeRecords, writeRunJson, writeRuns} from './store.js'
 
 export interface MergeSummary {
   out: string
@@ -27,10 +28,12 @@ export interface MergeSummary {
 export function mergeSweeps(dirs: readonly string[], out: string, note: (line: string) => void = () => undefined): MergeSummary {
   if (dirs.length === 0) throw new UserError('sweep merge: give at least one sweep directory')
   const inputs = dirs.map((dir) => {
-    const read = readSweepDir<SweepRecord>(dir, 'sweep merge:')
+    const read = readSweepWithRuns<SweepRecord>(dir, 'sweep merge:')
     const meta = read.meta as RunMeta | null
     if (typeof meta?.grid?.id !== 'string' || !Array.isArray(meta.grid.keys)) throw new UserError(`sweep merge: ${dir} is not a sweep directory (no ${FILES.run} naming its grid)`)
-    return {dir, meta, records: read.records, warnings: read.warnings}
+    // Each record's own rounds; a reference timed by every shard keeps those of the shard that records it.
+    const runs = read.points.flatMap((p) => (p.record.runs_key === p.record.key || p.record.runs_key == null ? p.rounds : []))
+    return {dir, meta, records: read.records, runs, warnings: read.warnings}
   })
   const first = inputs[0]
   for (const i of inputs) {
@@ -71,7 +74,9 @@ export function mergeSweeps(dirs: readonly string[], out: string, note: (line: s
       shard: null,
       merged_from: dirs.map((d) => path.resolve(d)),
     }
+    const runs: RoundRun[] = inputs.flatMap((i) => i.runs)
     writeRecords(out, records)
+    if (runs.length) writeRuns(out, runs)
     writeCsv(out, records)
     writeRunJson(out, meta)
     return {

@@ -27,6 +27,9 @@ export interface RunMeta {
   grid: {id: string; size: number; keys: string[]; source: string}
   shard: {k: number; n: number} | null
   options: Record<string, unknown>
+  /** os.loadavg() (1, 5, 15 minutes) when the sweep started and ended: a loaded machine times slowly. */
+  load_avg_start?: number[]
+  load_avg_end?: number[] | null
   /** Set by `sweep merge`: the directories merged. */
   merged_from?: string[]
 }

@@ -5,8 +5,8 @@
 import {parsePositiveInt} from '../cli/numbers.js'
 import {UserError} from '../errors.js'
 import {fileShapes, parseGridFile} from './grid-file.js'
-import {cpuDefault, DIMS, DTYPES, gpuDefault, INPUTS, parseShard, type Dim, type GridSpec} from './grid.js'
-import type {TimingOptions} from './measure.js'
+import {cpuDefault, DIMS, DTYPES, gpuDefault, INPUTS, parseShard, type Dim, type Grid, type GridSpec} from './grid.js'
+import type {SweepTiming} from './measure.js'
 import type {Ep} from './session.js'
 
 export interface SweepFlags {
@@ -22,20 +22,28 @@ export interface SweepFlags {
   runs?: string
   'min-time-ms'?: string
   warmup?: string
+  rounds?: string
+  'max-rounds'?: string
+  'max-ci'?: string
+  'time-budget'?: string
   shard?: string
 }
 
 export interface SweepPlan {
-  grid: GridSpec | ((ep: Ep) => GridSpec)
+  grid: GridSpec | Grid | ((ep: Ep) => GridSpec)
   source: string
   shard?: {k: number; n: number}
-  timing: (ep: Ep) => TimingOptions
+  timing: (ep: Ep) => SweepTiming
 }
 
-/** Per-EP timing defaults: GPUs are fast and noisy, so more runs over at least a second. */
-export const TIMING_DEFAULTS: Record<Ep, TimingOptions> = {
-  cpu: {warmup: 3, runs: 10, minTimeMs: 300},
-  cuda: {warmup: 10, runs: 50, minTimeMs: 1000},
+/**
+ * Per-EP timing defaults, per round: at least 6 rounds (the fewest with a 95% interval of the
+ * median), more for unstable points while the time budget lasts. The CPU budget keeps the
+ * embedded default sweep under a minute on 2 cores.
+ */
+export const TIMING_DEFAULTS: Record<Ep, SweepTiming> = {
+  cpu: {warmup: 3, runs: 3, minTimeMs: 50, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 35_000},
+  cuda: {warmup: 10, runs: 20, minTimeMs: 200, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 300_000},
 }
 
 export function parseList(flag: string, text: string): string[] {
@@ -57,7 +65,23 @@ function oneOf<T extends string>(flag: string, value: string, options: readonly 
   return value as T
 }
 
-export function sweepPlan(f: SweepFlags): SweepPlan {
+/** Flags that describe emitted networks, refused beside --onnx (the files fix their own shape and precision). */
+const NOT_WITH_ONNX = ['grid', 'dims', 'models', 'base', 'phi-max', 'batch', 'dtype', 'input'] as const
+
+/**
+ * `--onnx FILE...`: the grid is the files, built by the caller (onnx-grid.ts reads them);
+ * `--input-shape` only goes with it.
+ */
+export function sweepPlan(f: SweepFlags, onnx?: {grid: Grid}): SweepPlan {
+  if (onnx) {
+    const clash = NOT_WITH_ONNX.find((k) => f[k] !== undefined)
+    if (clash) throw new UserError(`--${clash} conflicts with --onnx: an ONNX file is timed as it is (give --input-shape for dynamic dims)`)
+    return {grid: onnx.grid, source: 'onnx', shard: f.shard === undefined ? undefined : parseShard(f.shard), timing: timingFromFlags(f)}
+  }
+  return emittedPlan(f)
+}
+
+function emittedPlan(f: SweepFlags): SweepPlan {
   const batches = f.batch === undefined ? undefined : parseBatches(f.batch)
   const dtype = f.dtype === undefined ? undefined : oneOf('--dtype', f.dtype, DTYPES)
   const input = f.input === undefined ? undefined : oneOf('--input', f.input, INPUTS)
@@ -106,14 +130,47 @@ function parsePhiMax(text: string): number {
   return n
 }
 
-function timingFromFlags(f: SweepFlags): (ep: Ep) => TimingOptions {
+function timingFromFlags(f: SweepFlags): (ep: Ep) => SweepTiming {
   const runs = parsePositiveInt('--runs', f.runs)
   const warmup = f.warmup === undefined ? undefined : nonNegativeInt('--warmup', f.warmup)
   const minTimeMs = f['min-time-ms'] === undefined ? undefined : nonNegativeInt('--min-time-ms', f['min-time-ms'])
+  const rounds = parsePositiveInt('--rounds', f.rounds)
+  const maxRounds = parsePositiveInt('--max-rounds', f['max-rounds'])
+  if (rounds !== undefined && maxRounds !== undefined && maxRounds < rounds) throw new UserError(`--max-rounds ${maxRounds}: less than --rounds ${rounds}`)
+  const maxCi = f['max-ci'] === undefined ? undefined : parseFraction('--max-ci', f['max-ci'])
+  const budget = f['time-budget'] === undefined ? undefined : parseSeconds('--time-budget', f['time-budget'])
   return (ep) => {
     const d = TIMING_DEFAULTS[ep]
-    return {warmup: warmup ?? d.warmup, runs: runs ?? d.runs, minTimeMs: minTimeMs ?? d.minTimeMs}
+    const min = rounds ?? d.rounds
+    return {
+      warmup: warmup ?? d.warmup,
+      runs: runs ?? d.runs,
+      minTimeMs: minTimeMs ?? d.minTimeMs,
+      rounds: min,
+      maxRounds: maxRounds ?? Math.max(min, d.maxRounds),
+      maxCi: maxCi ?? d.maxCi,
+      timeBudgetMs: budget ?? d.timeBudgetMs,
+    }
   }
+}
+
+/** "5%" or "0.05" → 0.05; a bare number above 1 is refused (was it meant as a percentage?). */
+export function parseFraction(flag: string, text: string): number {
+  const t = text.trim()
+  const pct = t.endsWith('%')
+  const n = Number(pct ? t.slice(0, -1) : t)
+  const v = pct ? n / 100 : n
+  if (t === '' || t === '%' || !Number.isFinite(v) || v <= 0 || v >= 1) {
+    throw new UserError(`${flag} ${text}: give a percentage such as 5% (or a fraction such as 0.05), above 0 and below 100%`)
+  }
+  return v
+}
+
+/** "30", "30s", "2m" → milliseconds. */
+function parseSeconds(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m)?\s*$/.exec(text)
+  if (!m) throw new UserError(`${flag} ${text}: give seconds, e.g. 30 or 30s or 2m`)
+  return Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000)
 }
 
 function nonNegativeInt(flag: string, text: string): number {

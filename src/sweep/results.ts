@@ -15,6 +15,7 @@ import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
 import type {RunMeta} from './meta.js'
 import type {SweepRecord} from './record.js'
+import type {RoundRun} from './rounds.js'
 
 export const RESULTS_FILE = 'results.jsonl'
 export const RUN_FILE = 'run.json'
@@ -150,4 +151,93 @@ function checkDirectory(parsed: ParsedResults<Keyed>, meta: Partial<RunMeta> | n
       throw new UserError(`${at}:${line}: measured on ${String(r.ep)}, ${want.where} on ${String(want.ep)}: a sweep directory holds one execution provider`)
     }
   })
+}
+
+export const RUNS_FILE = 'runs.jsonl'
+
+/**
+ * runs.jsonl text → the timed runs of each point per round (pure). Same rules as results.jsonl:
+ * a torn last line is skipped with a warning, any other bad line is an Error "source:line: why",
+ * and one (key, round) twice is refused (two writers?).
+ */
+export function parseRunsJsonl(text: string, source: string): {runs: RoundRun[]; lines: number[]; truncated: boolean; warnings: string[]} {
+  const lines = text.split('\n')
+  const out = {runs: [] as RoundRun[], lines: [] as number[], truncated: false, warnings: [] as string[]}
+  const seen = new Map<string, number>()
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return
+    const at = `${source}:${i + 1}`
+    let r: Partial<RoundRun>
+    try {
+      r = JSON.parse(line) as Partial<RoundRun>
+    } catch {
+      if (i === lines.length - 1) {
+        out.truncated = true
+        return void out.warnings.push(`${at}: skipped an unterminated last line (a sweep stopped mid-write?)`)
+      }
+      throw new Error(`${at}: not valid JSON`)
+    }
+    const ok =
+      typeof r === 'object' && r !== null && typeof r.key === 'string' && Number.isInteger(r.round) && r.round! >= 1 &&
+      Array.isArray(r.runs_ms) && r.runs_ms.length > 0 && r.runs_ms.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
+      typeof r.ref_key === 'string' && (r.ref_ms === null || typeof r.ref_ms === 'number')
+    if (!ok) throw new Error(`${at}: not a round of timed runs (key, round, runs_ms, ref_key, ref_ms)`)
+    const id = `${r.key}\n${r.round}`
+    const first = seen.get(id)
+    if (first !== undefined) throw new Error(`${at}: round ${r.round} of "${r.key}" is recorded twice (also line ${first}): two sweeps wrote to one directory?`)
+    seen.set(id, i + 1)
+    out.runs.push(r as RoundRun)
+    out.lines.push(i + 1)
+  })
+  return out
+}
+
+export interface SweepRuns {
+  /** Rounds of each measured point by its runs_key, in round order. */
+  byKey: Map<string, RoundRun[]>
+  truncated: boolean
+  warnings: string[]
+}
+
+/** A sweep directory's runs.jsonl (none: an empty map); keys must be in run.json's grid. */
+export function readRunsFile(dir: string, flag: string, meta?: Partial<RunMeta> | null): SweepRuns {
+  const file = path.join(dir, RUNS_FILE)
+  const byKey = new Map<string, RoundRun[]>()
+  if (!existsSync(file)) return {byKey, truncated: false, warnings: []}
+  let parsed: ReturnType<typeof parseRunsJsonl>
+  try {
+    parsed = parseRunsJsonl(readText(file, flag), file)
+  } catch (error) {
+    throw new UserError(`${flag} ${(error as Error).message}`)
+  }
+  const grid = Array.isArray(meta?.grid?.keys) ? new Set(meta.grid.keys) : undefined
+  parsed.runs.forEach((r, i) => {
+    if (grid && !grid.has(r.key)) throw new UserError(`${flag} ${file}:${parsed.lines[i]}: point "${r.key}" is not in the directory's grid`)
+    ;(byKey.get(r.key) ?? byKey.set(r.key, []).get(r.key)!).push(r)
+  })
+  for (const list of byKey.values()) list.sort((a, b) => a.round - b.round)
+  return {byKey, truncated: parsed.truncated, warnings: parsed.warnings}
+}
+
+/** A record with the raw timed runs of each of its rounds. */
+export interface PointRuns<R> {
+  record: R
+  /** In round order; empty for a failed point or a directory written before rounds. */
+  rounds: RoundRun[]
+}
+
+/**
+ * The one way to read a sweep with its raw timings: every record of `dir` (readSweepDir's
+ * rules) with its rounds from runs.jsonl, so latency models and `compare` can recompute
+ * statistics (rounds.ts roundStats) and ratios to the reference (rel_ref, rel_ci_*).
+ */
+export function readSweepWithRuns<R extends Keyed & {runs_key?: string | null} = SweepRecord>(
+  dir: string,
+  flag: string,
+  opts: SweepDirOptions = {},
+): SweepDirResults<R> & {points: Array<PointRuns<R>>; runs: SweepRuns} {
+  const read = readSweepDir<R>(dir, flag, opts)
+  const runs = readRunsFile(dir, flag, read.meta)
+  const points = read.records.map((record) => ({record, rounds: runs.byKey.get(record.runs_key ?? record.key) ?? []}))
+  return {...read, points, runs, warnings: [...read.warnings, ...runs.warnings]}
 }

@@ -1,5 +1,6 @@
 /**
  * A sweep directory: results.jsonl (append-only, one record per line, fsynced per point),
+ * runs.jsonl (append-only, one line per point and round: the raw timed runs, fsynced per round),
  * results.csv (regenerated from the jsonl), run.json (metadata), sweep.lock (lock.ts) while a
  * sweep writes. Reading goes through results.ts (one set of rules for every reader); a kill -9
  * can leave a torn last line, which readers skip and `repairJsonl` cuts before appending again.
@@ -14,10 +15,11 @@ import {appendDurable, writeFileAtomic, type WriteFn} from '../io/write.js'
 import type {Grid} from './grid.js'
 import {LOCK_FILE} from './lock.js'
 import {RECORD_COLUMNS, type SweepRecord} from './record.js'
-import {readSweepDir, RESULTS_FILE, RUN_FILE, type SweepDirResults} from './results.js'
+import {readSweepDir, RESULTS_FILE, RUN_FILE, RUNS_FILE, type SweepDirResults} from './results.js'
+import type {RoundRun} from './rounds.js'
 import type {Ep} from './session.js'
 
-export const FILES = {jsonl: RESULTS_FILE, csv: 'results.csv', run: RUN_FILE, profiles: 'profiles', lock: LOCK_FILE} as const
+export const FILES = {jsonl: RESULTS_FILE, runs: RUNS_FILE, csv: 'results.csv', run: RUN_FILE, profiles: 'profiles', lock: LOCK_FILE} as const
 
 /** Create the directory (never into /proc or /sys) and check it is writable; else a one-line IoError naming it. */
 export function ensureWritableDir(dir: string, flag = '--out'): void {
@@ -36,8 +38,8 @@ export function readRecords(dir: string, flag = '--out'): ReadResult {
  * Make the file end on a whole line before appending: a torn last line (not whole JSON) is cut;
  * a whole record that lacks only its newline keeps it (every reader counts it) and gets one.
  */
-export function repairJsonl(dir: string): void {
-  const file = path.join(dir, FILES.jsonl)
+export function repairJsonl(dir: string, name: string = FILES.jsonl): void {
+  const file = path.join(dir, name)
   if (!existsSync(file)) return
   const what = `--out ${dir}: cannot repair ${file}`
   try {
@@ -74,6 +76,17 @@ const isJson = (text: string) => {
 export function appendRecord(dir: string, record: SweepRecord, write?: WriteFn): void {
   const file = path.join(dir, FILES.jsonl)
   appendDurable(file, JSON.stringify(record) + '\n', `--out ${dir}: cannot write ${file}`, write)
+}
+
+/** Append one round of a point's timed runs to runs.jsonl and fsync (before the round counts as done). */
+export function appendRun(dir: string, run: RoundRun, write?: WriteFn): void {
+  const file = path.join(dir, FILES.runs)
+  appendDurable(file, JSON.stringify(run) + '\n', `--out ${dir}: cannot write ${file}`, write)
+}
+
+export function writeRuns(dir: string, runs: readonly RoundRun[]): void {
+  const file = path.join(dir, FILES.runs)
+  writeFileAtomic(file, runs.map((r) => JSON.stringify(r) + '\n').join(''), `--out ${dir}: cannot write ${file}`)
 }
 
 export function writeRecords(dir: string, records: readonly SweepRecord[]): void {
@@ -128,7 +141,8 @@ export interface PriorCheck {
 export function priorRecords(o: PriorCheck): SweepRecord[] {
   const {records, truncated, meta} = readRecords(o.out)
   if (!o.resume) {
-    if (records.length || truncated) {
+    const runs = path.join(o.out, FILES.runs)
+    if (records.length || truncated || (existsSync(runs) && readFileSync(runs).length > 0)) {
       throw new UserError(`--out ${o.out} already holds sweep results: add --resume to continue that sweep, or choose another --out`)
     }
     return []

@@ -25,6 +25,12 @@ describe('latency from sweep results', () => {
     assert.deepEqual(findLatency(phi, {models: ['efficientnet-b0 d=1.2 w=1.1 r=1.152', 'efficientnet-b0 φ=1'], batch: 1, dtype: 'fp32', stat: 'p50'}), {ok: true, ms: 5.5, records: 1})
   })
 
+  it('p50 of a sweep timed in rounds comes with its interval (of the slowest record); other statistics without', () => {
+    const r = indexRecords(parseResults(jsonl([sweepRow({p50_ms: 4, ci_lo_ms: 3.8, ci_hi_ms: 4.3}), sweepRow({key: 'b', p50_ms: 3, ci_lo_ms: 2.9, ci_hi_ms: 3.1})]), 'r').records)
+    assert.deepEqual(findLatency(r, {models: ['efficientnet-b0'], batch: 1, dtype: 'fp32', stat: 'p50'}), {ok: true, ms: 4, records: 2, ci: {lo: 3.8, hi: 4.3}})
+    assert.equal('ci' in findLatency(r, {models: ['efficientnet-b0'], batch: 1, dtype: 'fp32', stat: 'p99'}), false)
+  })
+
   it('matches by key and reads the chosen statistic', () => {
     assert.deepEqual(findLatency(index, {models: ['width/w1.4'], batch: 1, dtype: 'fp32', stat: 'p99'}), {ok: true, ms: 9, records: 1})
   })

@@ -22,6 +22,19 @@ describe('budget verdicts (pure)', () => {
     assert.match(rows[1].message, /params 5\.29M is over the budget of 5\.00M by 5\.8%/)
   })
 
+  it('latency with a 95% interval: over the budget only when the whole interval is, and it says so', () => {
+    const at = (lo: number, p50: number, hi: number) => verdicts(entry({limits: {latencyMs: 10}}), measured({figures: {latencyMs: p50}, intervals: {latencyMs: {lo, hi}}}))[0]
+    const noisy = at(9.5, 10.4, 11.2)
+    assert.equal(noisy.verdict, 'pass')
+    assert.match(noisy.message, /^latency 10\.4\d* ms \(95% interval 9\.5\d* ms–11\.2\d* ms\) is above 10\.0* ms, but the interval reaches below it: not shown to be over the budget$/)
+    const over = at(10.2, 10.4, 10.7)
+    assert.equal(over.verdict, 'fail')
+    assert.match(over.message, /is over the budget of .* by 4\.0%, the whole interval above it$/)
+    assert.equal(at(8, 9, 10.5).verdict, 'pass')
+    // Without an interval (p90, or an old sweep) the value alone decides.
+    assert.equal(verdicts(entry({limits: {latencyMs: 10}}), measured({figures: {latencyMs: 10.4}}))[0].verdict, 'fail')
+  })
+
   it('a value exactly at the limit passes', () => {
     const [r] = verdicts(entry({limits: {params: 100}}), measured({figures: {params: 100}}))
     assert.equal(r.verdict, 'pass')
@@ -32,6 +45,16 @@ describe('budget verdicts (pure)', () => {
     const [r] = verdicts(entry({limits: {latencyMs: 5}}), measured({missing: {latencyMs: 'no latency measurement for efficientnet-b0 at batch 1 fp32'}}))
     assert.deepEqual([r.verdict, r.value, r.margin], ['error', null, null])
     assert.match(r.message, /^latency: no latency measurement/)
+  })
+
+  it('a negative or non-finite figure is an error verdict, never a pass', () => {
+    const rows = verdicts(entry({limits: {macs: 400e6, params: 5e6, flops: 1e9}}), measured({figures: {macs: -262656, params: NaN, flops: Infinity}}))
+    assert.deepEqual(rows.map((r) => [r.field, r.verdict, r.value, r.margin]), [
+      ['maxMacs', 'error', -262656, null],
+      ['maxFlops', 'error', null, null],
+      ['maxParams', 'error', null, null],
+    ])
+    assert.match(rows[0].message, /^MACs: -262656 is impossible/)
   })
 
   it('ONNX: unsupported ops fail the entry and make undercountable figures unjudgeable', () => {

@@ -17,7 +17,7 @@ import type {AddOp, ConvOp, GAPOp, MulOp, Op, Shape} from '../../src/arch/ops.js
 const s = (c: number, h: number, w = h): Shape => ({c, h, w})
 const conv = (o: Partial<ConvOp>): ConvOp => ({
   kind: 'conv', name: 'c', stage: 's', inputs: [0], output: 1,
-  in: s(32, 8), out: s(64, 8), kernel: 3, stride: 1, pad: 1, groups: 1, bias: false, bn: true, act: 'swish', ...o,
+  in: s(32, 8), out: s(64, 8), kernel: 3, stride: 1, pad: 1, groups: 1, bias: false, bn: true, act: 'swish', role: 'main', ...o,
 })
 const base = {name: 'x', stage: 's', inputs: [0], output: 1}
 const moved = (op: Op) => opCost(op).traffic
@@ -70,12 +70,16 @@ test('profiled bytes of an emitted model equal the analytic bytes (fp32), every 
     lower(baseByName('efficientnet-b0'), resolvePoint(baseByName('efficientnet-b0'), {imageSize: 64, width: 0.5})),
     lower(baseByName('resnet-50'), resolvePoint(baseByName('resnet-50'), {imageSize: 32, width: 0.25})),
     lower(baseByName('mobilenet-v2'), resolvePoint(baseByName('mobilenet-v2'), {imageSize: 32})),
+    // Hard-swish and hard-sigmoid SE; GELU in erf form, LayerNorm between transposes, layer scale.
+    lower(baseByName('mobilenet-v3-large'), resolvePoint(baseByName('mobilenet-v3-large'), {imageSize: 32})),
+    lower(baseByName('convnext-tiny'), resolvePoint(baseByName('convnext-tiny'), {imageSize: 32, width: 0.25})),
+    lower(baseByName('regnet-y-400mf'), resolvePoint(baseByName('regnet-y-400mf'), {imageSize: 32})),
   ]
   for (const net of nets) {
     const p = profileOnnxBytes(emitModel(net, {batch: 1, dtype: 'fp32', input: 'float32-nchw', seed: 1}), {nodes: true})
     assert.equal(p.warnings.length, 0, p.warnings.join('; '))
     assert.equal(p.bytes, total(net.ops).bytes, net.network)
-    assert.equal(p.nodes!.reduce((a, n) => a + n.bytes, 0), p.bytes)
+    assert.equal(p.nodes!.reduce((a, n) => a + (n.bytes ?? 0), 0), p.bytes)
   }
 })
 
@@ -109,5 +113,5 @@ function convBnReluAdd(): Uint8Array {
 test('the profiler fuses BN and activation into the conv and folds BN parameters (hand count)', () => {
   const p = profileOnnxBytes(convBnReluAdd(), {nodes: true})
   // conv kernel: x 800 + w 576 read, r 800 written; add: r 800 + x 800 read, y 800 written.
-  assert.deepEqual(p.nodes!.map((n) => n.bytes / 4), [800 + 576 + 800, 0, 0, 3 * 800])
+  assert.deepEqual(p.nodes!.map((n) => (n.bytes ?? NaN) / 4), [800 + 576 + 800, 0, 0, 3 * 800])
 })

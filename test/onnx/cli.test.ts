@@ -99,6 +99,7 @@ test('external data: profiled when the file is there, one-line error when it is 
   const j = JSON.parse(runCli(['flops', '--onnx', at('ext.onnx'), '--json']).stdout)
   assert.equal(j.macs, 2 * 3 * 4)
   assert.equal(j.params, 12)
+  assertUsageError(runCli(['flops', '--onnx', at('ext.onnx'), '--shapes', 'ort']), /--shapes ort: .*ext\.onnx keeps weights in external data files/)
 })
 
 test('unsupported ops are warned about on stderr; stdout stays one JSON document', () => {
@@ -106,15 +107,15 @@ test('unsupported ops are warned about on stderr; stdout stays one JSON document
     irVersion: 8,
     opsetImport: [{domain: '', version: 17}],
     graph: {
-      name: 'erf',
-      node: [{opType: 'Erf', input: ['x'], output: ['y'], name: 'erf'}],
+      name: 'custom',
+      node: [{opType: 'Fancy', domain: 'com.example', input: ['x'], output: ['y'], name: 'fancy'}],
       input: [{name: 'x', type: {tensorType: {elemType: DT.FLOAT, shape: {dim: [{dimValue: 2}]}}}}],
       output: [{name: 'y', type: {tensorType: {elemType: DT.FLOAT}}}],
     },
   }).finish()
-  writeFileSync(at('erf.onnx'), model)
-  const r = runCli(['flops', '--onnx', at('erf.onnx'), '--json'])
+  writeFileSync(at('custom.onnx'), model)
+  const r = runCli(['flops', '--onnx', at('custom.onnx'), '--json'])
   assert.equal(r.status, 0, r.stderr)
-  assert.deepEqual(JSON.parse(r.stdout).unsupportedOps, ['Erf'])
-  assert.match(r.stderr, /warning: .*unsupported ops, not counted: Erf/)
+  assert.deepEqual(JSON.parse(r.stdout).unsupportedOps, ['com.example.Fancy'])
+  assert.match(r.stderr, /warning: .*unsupported ops, not counted: com\.example\.Fancy/)
 })

@@ -1,5 +1,5 @@
 /** Test doubles: a fake ORT session factory and a stand-in emitter (tests only). */
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type {Emitter} from '../../src/sweep/emitter.js'
@@ -78,4 +78,22 @@ export function deps(over: Partial<SweepDeps> = {}): SweepDeps & {warnings: stri
     warnings,
     ...over,
   }
+}
+
+/**
+ * A factory whose runs advance a shared fake clock by `ms(model file text)` × seeded noise:
+ * sweeps with known latencies, no real timing.
+ */
+export function timedFactory(msOf: (model: string) => number, noise = 0.02, seed = 1): {factory: SessionFactory; clock: () => number} {
+  let now = 0
+  let x = seed
+  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648), x / 2147483648)
+  const base = fakeFactory()
+  const factory: SessionFactory = async (req) => {
+    const s = await base(req)
+    const text = typeof req.model === 'string' ? readFileSync(req.model, 'utf8') : ''
+    const ms = msOf(text)
+    return {...s, run: async () => void (now += ms * (1 + noise * (rand() - 0.5)))}
+  }
+  return {factory, clock: () => now}
 }

@@ -19,6 +19,7 @@ import {familyChart} from './family.js'
 import {otherScalingChart} from './other-scaling.js'
 import {paretoChart} from './pareto.js'
 import {phiGrowthChart} from './phi-growth.js'
+import {scalingPathBase, scalingPathRows, scalingPathsChart} from './scaling-paths.js'
 import {speedupChart} from './sweep-speedup.js'
 import {sweepChart} from './sweep-latency.js'
 import {transferChart} from './transfer.js'
@@ -75,6 +76,10 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
   // Every latency chart says where it was measured: device, EP, threads, dtype per run.
   const measured = (c: Chart) => withSubtitle(c, runs.map(runContext))
   charts.push(measured(sweepChart(sweep, labels, 'latency')), measured(sweepChart(sweep, labels, 'throughput')))
+  // Figure 8 for a base other than B0, when a sweep holds its compound and single-dimension paths.
+  const pathBase = scalingPathBase(sweep)
+  const pathRows = pathBase === undefined ? null : scalingPathRows(sweep, pathBase)
+  if (pathBase !== undefined && pathRows) charts.push(measured(scalingPathsChart(pathRows, pathBase)))
   const joined = joinAccuracyLatency([...paperAccuracy(paper), ...user], sweep)
   if (joined.length) charts.push(measured(accuracyLatencyChart(joined, labels)))
   else notes.push('accuracy-latency: no swept point has a known accuracy (paper tables or --accuracy)')

@@ -2,9 +2,11 @@
  * From a sweep: latency (or throughput) against MACs per scaling dimension, one panel per batch
  * size (and per run when several are given). The slope of each grid's line is the latency one
  * more MAC costs along that dimension: which dimension buys the least latency per FLOP.
+ * Sweeps timed in rounds add error bars (the 95% interval of the median) and draw unstable
+ * points hollow, so a suspect number is not read as a fact.
  */
 import type {TopLevelSpec} from 'vega-lite'
-import type {Chart, PlotRow} from '../chart.js'
+import type {Chart, Layers, PlotRow} from '../chart.js'
 import {batchFacet, frame, logAxis, SHARED_PANELS, TITLE} from '../theme.js'
 
 export type SweepMetric = 'latency' | 'throughput'
@@ -14,13 +16,17 @@ export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric)
   const title = metric === 'latency' ? 'Latency vs MACs per scaling dimension' : 'Throughput vs MACs per scaling dimension'
   const x = {field: 'macsB', type: 'quantitative', title: TITLE.macs, ...logAxis(rows.map((r) => r.macsB as number), 300)} as const
   const y = {field, type: 'quantitative', title: TITLE[metric], ...logAxis(rows.map((r) => r[field] as number), 240, 'y')} as const
+  const withCi = rows.some((r) => r.ciLoMs !== null && r.ciLoMs !== undefined)
+  const unstable = rows.filter((r) => r.stability === 'unstable').length
+  const ciNote = withCi
+    ? [`${metric === 'latency' ? 'Bars: 95% interval of the median. ' : ''}Hollow: unstable (interval wider than the sweep's --max-ci): ${unstable} of ${rows.length} points.`]
+    : []
   const spec: TopLevelSpec = {
-    ...frame(title, [`Sweep ${runs.join(', ')}: median per batch, log-log. One line per scaling grid; a steeper line means more ${metric === 'latency' ? 'latency' : 'throughput lost'} per extra MAC.`, 'MACs per image (multiply-accumulates); FLOPs = 2 × MACs.'], rows),
+    ...frame(title, [`Sweep ${runs.join(', ')}: median per batch, log-log. One line per scaling grid; a steeper line means more ${metric === 'latency' ? 'latency' : 'throughput lost'} per extra MAC.`, ...ciNote, 'MACs per image (multiply-accumulates); FLOPs = 2 × MACs.'], rows),
     facet: batchFacet(runs),
     spec: {
       width: 300,
       height: 240,
-      mark: {type: 'line', point: {filled: true, size: 45}},
       encoding: {
         x,
         y,
@@ -37,10 +43,28 @@ export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric)
           {field: 'p50Ms', type: 'quantitative', title: 'p50 (ms)', format: '.3f'},
           {field: 'throughput', type: 'quantitative', title: 'images/s', format: '.1f'},
           {field: 'msPerGmac', type: 'quantitative', title: 'ms per GMAC', format: '.4f'},
+          ...(withCi ? [
+            {field: 'ciLoMs', type: 'quantitative', title: '95% interval from (ms)', format: '.3f'},
+            {field: 'ciHiMs', type: 'quantitative', title: '95% interval to (ms)', format: '.3f'},
+            {field: 'stability', title: 'stability'},
+          ] as const : []),
         ],
       },
+      layer: layers(withCi, metric),
     },
     resolve: SHARED_PANELS,
   }
   return {id: `sweep-${metric}`, title, rows, spec}
+}
+
+/** Error bars (latency only), the line, filled points, hollow unstable points. */
+function layers(withCi: boolean, metric: SweepMetric): Layers {
+  const out: Layers = []
+  if (withCi && metric === 'latency') {
+    out.push({transform: [{filter: 'datum.ciLoMs != null'}], mark: {type: 'rule', opacity: 0.7, clip: true}, encoding: {y: {field: 'ciLoMs', type: 'quantitative'}, y2: {field: 'ciHiMs'}}})
+  }
+  out.push({mark: {type: 'line'}})
+  out.push({transform: [{filter: "datum.stability !== 'unstable'"}], mark: {type: 'point', filled: true, size: 45, opacity: 1}})
+  if (withCi) out.push({transform: [{filter: "datum.stability === 'unstable'"}], mark: {type: 'point', filled: false, size: 45, strokeWidth: 1.5, opacity: 1}})
+  return out
 }
