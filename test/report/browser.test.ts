@@ -80,7 +80,7 @@ test('report.html renders every chart in headless Chromium', {skip: !inCi && !ex
     await page.screenshot({path: path.join(out, 'report-screenshot.png'), fullPage: true})
     assert.deepEqual(problems, [])
     assert.deepEqual(state.errors, [])
-    assert.equal(state.total, 13)
+    assert.equal(state.total, 16)
     assert.equal(state.rendered, state.total)
     for (const c of state.charts) {
       assert.ok(c.rendered, `${c.id} not rendered`)
