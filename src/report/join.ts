@@ -84,6 +84,8 @@ export function sweepRows(runs: SweepRun[]): PlotRow[] {
         ciHiMs: typeof r.ci_hi_ms === 'number' ? r.ci_hi_ms : null,
         stability: r.stable === false ? 'unstable' : r.stable === true ? 'stable' : 'no interval',
         relRef: typeof r.rel_ref === 'number' ? r.rel_ref : null,
+        relLo: typeof r.rel_ci_lo === 'number' ? r.rel_ci_lo : null,
+        relHi: typeof r.rel_ci_hi === 'number' ? r.rel_ci_hi : null,
         key: pointKey(r.base, r.depth, r.width, r.infer_img_size),
       })),
   )

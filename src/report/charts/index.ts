@@ -69,6 +69,8 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
   // Every latency chart says where it was measured: device, EP, threads, dtype per run.
   const measured = (c: Chart) => withSubtitle(c, runs.map(runContext))
   charts.push(measured(sweepChart(sweep, labels, 'latency')), measured(sweepChart(sweep, labels, 'throughput')))
+  // Sweeps timed in rounds: latency relative to the reference of the same round.
+  if (sweep.some((r) => typeof r.relRef === 'number')) charts.push(measured(sweepChart(sweep, labels, 'relative')))
   const joined = joinAccuracyLatency([...paperAccuracy(paper), ...user], sweep)
   if (joined.length) charts.push(measured(accuracyLatencyChart(joined, labels)))
   else notes.push('accuracy-latency: no swept point has a known accuracy (paper tables or --accuracy)')
