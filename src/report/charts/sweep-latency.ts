@@ -29,7 +29,7 @@ export function sweepChart(all: PlotRow[], runs: string[], metric: SweepMetric):
     : []
   const what =
     metric === 'relative'
-      ? ["Each point's round median ÷ the reference's (the grid's base network, timed first in every round) in the same round: the machine's slow phases cancel. The latency chart plots the absolute medians."]
+      ? ["Each point's round median ÷ the reference's in the same round (the base network, timed first each round):", "the machine's slow phases cancel. The latency chart plots the absolute medians."]
       : []
   const spec: TopLevelSpec = {
     ...frame(title, [`Sweep ${runs.join(', ')}: median per batch, log-log. One line per scaling grid; a steeper line means more ${metric === 'throughput' ? 'throughput lost' : 'latency'} per extra MAC.`, ...what, ...ciNote, 'MACs per image (multiply-accumulates); FLOPs = 2 × MACs.'], rows),
