@@ -1,7 +1,7 @@
 /**
  * Interleaved rounds: each round times every point still measured, the reference among them,
- * in an order shuffled by the seed (a fixed place in the round would give the reference a bias
- * of its own: on a loaded machine the first point of a round was measured up to 2× faster). A point's statistics come from its rounds (pure, recomputable from
+ * in an order shuffled by the seed (a fixed place in the round would give the reference an error
+ * of its own, from whatever the machine does at that place). A point's statistics come from its rounds (pure, recomputable from
  * runs.jsonl): latency over all timed runs, the 95% interval from the round medians (the runs
  * of one round share the machine's phase, so rounds are the independent units), and its
  * latency relative to the reference of the same round.
