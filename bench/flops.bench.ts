@@ -1,22 +1,23 @@
 /**
  * Analytic costing throughput: lower + cost one EfficientNet-B0 point (target ≥ 100,000
- * points/s on one core), and the same over a varied grid of scaled B0 points.
+ * points/s on one core), the same over a varied grid of scaled B0 points, and one point of
+ * every base (their op lists differ in length: points/s falls with ops).
  */
 import {BASES} from '../src/arch/bases.js'
 import {lower} from '../src/arch/lower.js'
 import {resolvePoint} from '../src/arch/point.js'
-import type {Point} from '../src/arch/spec.js'
+import type {BaseSpec, Point} from '../src/arch/spec.js'
 import {total} from '../src/flops/count.js'
 
 const base = BASES['efficientnet-b0']
 
 /** Points per second over one window of `seconds`. */
-function window(points: Point[], seconds: number): number {
+function window(points: Point[], seconds: number, net: BaseSpec = base): number {
   let n = 0
   let sink = 0
   const end = performance.now() + seconds * 1000
   while (performance.now() < end) {
-    for (let i = 0; i < 1000; i++) sink += total(lower(base, points[(n + i) % points.length]).ops).macs
+    for (let i = 0; i < 1000; i++) sink += total(lower(net, points[(n + i) % points.length]).ops).macs
     n += 1000
   }
   if (sink <= 0) throw new Error('no work done')
@@ -40,4 +41,12 @@ export async function bench(): Promise<void> {
   const single = rate(b0)
   console.log(`lower + cost EfficientNet-B0:            ${fmt(single)} points/s (target ≥ 100,000)  ${single >= 1e5 ? 'PASS' : 'FAIL'}`)
   console.log(`lower + cost 48 scaled B0 points (d≤2):  ${fmt(varied)} points/s (median of 5 windows)`)
+  console.log('\none point of each base at its own size (median of 3 windows of 0.3 s after 0.3 s warm-up; min…max):')
+  for (const b of Object.values(BASES)) {
+    const p = [resolvePoint(b, {})]
+    window(p, 0.3, b)
+    const r = Array.from({length: 3}, () => window(p, 0.3, b)).sort((x, y) => x - y)
+    const ops = lower(b, p[0]).ops.length
+    console.log(`  ${b.name.padEnd(20)} ${String(ops).padStart(4)} ops  ${fmt(r[1]).padStart(9)} points/s  (${fmt(r[0])}…${fmt(r[2])})`)
+  }
 }

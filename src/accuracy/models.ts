@@ -3,6 +3,7 @@
  * users' CSVs and from timm's results files.
  */
 import {BASES} from '../arch/bases.js'
+import {pointId} from '../arch/point-id.js'
 import {VARIANTS} from '../arch/variants.js'
 
 /** A base scaled by multipliers; image size in pixels or a resolution multiplier. */
@@ -47,9 +48,7 @@ export function pointForName(name: string): PointRef | undefined {
 
 export const isBase = (name: string): boolean => name in BASES
 
-/** Join key of a point across accuracy tables and sweeps. */
+/** Join key of a point across accuracy tables and sweeps: the arch's pointId. */
 export function pointKey(base: string, depth: number, width: number, imageSize: number): string {
-  return `${base}|d${round4(depth)}|w${round4(width)}|${imageSize}px`
+  return pointId(base, {depth, width, imageSize})
 }
-
-const round4 = (x: number) => Number(x.toFixed(4))

@@ -10,11 +10,21 @@ export interface Shape {
   w: number
 }
 
-export const OP_KINDS = ['conv', 'act', 'maxpool', 'gap', 'mul', 'add', 'linear'] as const
+export const OP_KINDS = ['conv', 'act', 'maxpool', 'gap', 'mul', 'add', 'linear', 'layernorm', 'scale'] as const
 export type OpKind = (typeof OP_KINDS)[number]
 
-export const ACT_FNS = ['swish', 'relu', 'relu6', 'sigmoid'] as const
+/** hardswish = x · relu6(x + 3) / 6, hardsigmoid = relu6(x + 3) / 6 (PyTorch's), gelu exact (erf). */
+export const ACT_FNS = ['swish', 'relu', 'relu6', 'sigmoid', 'hardswish', 'hardsigmoid', 'gelu'] as const
 export type ActFn = (typeof ACT_FNS)[number]
+
+/**
+ * What a conv is for, carried on the op so readers never parse names: 'main' (the block's own
+ * convs), 'se' (squeeze-excite, on a c×1×1 tensor), 'shortcut' (projection of a residual),
+ * 'mlp' (a per-pixel linear layer, e.g. ConvNeXt's channel MLP — a 1×1 conv with bias),
+ * 'downsample' (a stage's strided patch-merging conv).
+ */
+export const CONV_ROLES = ['main', 'se', 'shortcut', 'mlp', 'downsample'] as const
+export type ConvRole = (typeof CONV_ROLES)[number]
 
 interface OpBase {
   /** Unique, readable: "stage3.block1.dw". */
@@ -44,10 +54,13 @@ export interface ConvOp extends OpBase {
   bias: boolean
   bn: boolean
   act: ActFn | null
+  role: ConvRole
 }
 export interface ActOp extends OpBase {
   kind: 'act'
   fn: ActFn
+  /** Applied in the epilogue of the linear layer before it (runtimes fuse Gemm + activation): moves no bytes of its own. */
+  epilogue?: true
 }
 export interface MaxPoolOp extends OpBase {
   kind: 'maxpool'
@@ -73,7 +86,16 @@ export interface LinearOp extends OpBase {
   bias: boolean
 }
 
-export type Op = ConvOp | ActOp | MaxPoolOp | GAPOp | MulOp | AddOp | LinearOp
+/** LayerNorm over channels at every pixel (ConvNeXt's LayerNorm2d): learned γ, β per channel. */
+export interface LayerNormOp extends OpBase {
+  kind: 'layernorm'
+}
+/** x × γ with a learned γ per channel (ConvNeXt's layer scale). */
+export interface ScaleOp extends OpBase {
+  kind: 'scale'
+}
+
+export type Op = ConvOp | ActOp | MaxPoolOp | GAPOp | MulOp | AddOp | LinearOp | LayerNormOp | ScaleOp
 
 export interface Lowered {
   /** Name of the base, for labels. */

@@ -1,4 +1,6 @@
 import {UserError} from '../errors.js'
+import {BLOCKS} from './blocks.js'
+import {scaleRepeats} from './scaling.js'
 import type {BaseSpec, Point} from './spec.js'
 
 /** The paper's compound coefficients for EfficientNet (α · β² · γ² ≈ 2). */
@@ -91,7 +93,44 @@ export function resolvePoint(base: BaseSpec, input: PointInput): Point {
   if (imageSize > base.imageSize * MAX_MULTIPLIER) {
     throw new UserError(`image size ${imageSize} px is absurd (> ${MAX_MULTIPLIER} × ${base.imageSize})`)
   }
+  checkStages(base, depth, width)
+  const ops = opsBound(base, depth)
+  if (ops > MAX_OPS) {
+    const what = depth !== 1 ? `--depth ${depth}` : base.name
+    throw new UserError(`${what}: ${base.name} would lower to up to ${ops.toLocaleString('en-US')} ops, over the cap of ${MAX_OPS.toLocaleString('en-US')}`)
+  }
   return {depth, width, resolution, imageSize}
+}
+
+/**
+ * Most ops a network may lower to. Real ones have hundreds (B0 ≈ 140, EfficientNetV2-L ≈ 620);
+ * B0 at d = 100 has ≈ 13,000. The cap keeps a typo or a bomb from lowering, emitting or running.
+ */
+export const MAX_OPS = 200_000
+
+/** Ops a base lowers to at depth d, bounded from above without lowering (repeats × ops per block). */
+export function opsBound(base: BaseSpec, depth: number): number {
+  let ops = 8 // stem, pooling, head and classifier
+  for (const st of base.stages) ops += scaleRepeats(st.repeats, depth, base.scaling) * BLOCKS[st.block].maxOps
+  return ops
+}
+
+/**
+ * A multiplier that rounds a stage to nothing is refused, naming the stage: channels × w below
+ * one half (the divisor floor would hide it as a network that is no longer width-scaled), or
+ * repeats × d rounding to 0 blocks under a 'floor' or 'round' rule.
+ */
+function checkStages(base: BaseSpec, depth: number, width: number): void {
+  base.stages.forEach((st, i) => {
+    if (Math.round(st.out * width) < 1) {
+      throw new UserError(`--width ${width}: stage${i + 1} would have ${st.out} × ${width} ≈ 0 channels`)
+    }
+    const r = base.scaling.depthRounding
+    const raw = st.repeats * depth
+    if ((r === 'floor' ? Math.floor(raw + 1e-9) : r === 'round' ? Math.round(raw) : Math.ceil(raw - 1e-9)) < 1) {
+      throw new UserError(`--depth ${depth}: stage${i + 1} would have 0 blocks (${st.repeats} × ${depth}, rounded by '${r}')`)
+    }
+  })
 }
 
 function definedOnly(o: PointInput): Partial<Compound> {

@@ -6,11 +6,20 @@ import type {ScalingRule} from './spec.js'
  * torchvision _make_divisible). Float arithmetic mirrors Python's so results are bit-identical.
  */
 export function scaleChannels(channels: number, width: number, rule: ScalingRule): number {
-  const v = channels * width
-  const d = rule.divisor
+  return makeDivisible(channels * width, rule.divisor, rule.maxRoundDown)
+}
+
+/** Round v to a multiple of d (at least d), never down by more than maxRoundDown (torchvision _make_divisible). */
+export function makeDivisible(v: number, d: number, maxRoundDown = 0.1): number {
   let rounded = Math.max(d, Math.floor((v + d / 2) / d) * d)
-  if (rounded < (1 - rule.maxRoundDown) * v) rounded += d
+  if (rounded < (1 - maxRoundDown) * v) rounded += d
   return rounded
+}
+
+/** Python's round(): halves go to the even neighbour (RegNet's widths are computed so). */
+export function pyRound(x: number): number {
+  const r = Math.round(x)
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r
 }
 
 /** Products within this of an integer are that integer: 1.1 × 10 must not become 12 blocks. */

@@ -1,8 +1,10 @@
-import {ACTIVATIONS} from './spec.js'
+import {BLOCKS, MAX_SPEC_CHANNELS} from './blocks.js'
+import {ACTIVATIONS, type BlockKind} from './spec.js'
 
-const positiveInt = {type: 'integer', minimum: 1} as const
-const stride = {type: 'integer', enum: [1, 2, 3, 4]} as const
-const kernel = {type: 'integer', minimum: 1, maximum: 15} as const
+const positiveInt = {type: 'integer', minimum: 1}
+const channels = {type: 'integer', minimum: 1, maximum: MAX_SPEC_CHANNELS}
+const stride = {type: 'integer', enum: [1, 2, 3, 4]}
+const kernel = {type: 'integer', minimum: 1, maximum: 15}
 
 /** JSON Schema of a user's base network (`--spec`); mirrors BaseSpec in spec.ts. */
 export const BASE_SPEC_SCHEMA = {
@@ -15,17 +17,18 @@ export const BASE_SPEC_SCHEMA = {
     name: {type: 'string', minLength: 1},
     description: {type: 'string'},
     imageSize: {type: 'integer', minimum: 8, maximum: 8192},
-    inputChannels: positiveInt,
-    numClasses: positiveInt,
+    inputChannels: channels,
+    numClasses: {type: 'integer', minimum: 1, maximum: 1000000},
     activation: {enum: [...ACTIVATIONS]},
     stem: {
       type: 'object',
       additionalProperties: false,
       required: ['out', 'kernel', 'stride'],
       properties: {
-        out: positiveInt,
+        out: channels,
         kernel,
         stride,
+        kind: {enum: ['conv', 'patchify']},
         maxpool: {
           type: 'object',
           additionalProperties: false,
@@ -41,34 +44,25 @@ export const BASE_SPEC_SCHEMA = {
         type: 'object',
         required: ['block'],
         discriminator: {propertyName: 'block'},
-        oneOf: [
-          {
-            additionalProperties: false,
-            required: ['block', 'repeats', 'kernel', 'stride', 'expand', 'out'],
-            properties: {
-              block: {const: 'mbconv'},
-              repeats: positiveInt,
-              kernel,
-              stride,
-              expand: {type: 'number', minimum: 1, maximum: 64},
-              se: {type: 'number', minimum: 0, maximum: 1},
-              out: positiveInt,
-            },
-          },
-          {
-            additionalProperties: false,
-            required: ['block', 'repeats', 'kernel', 'stride', 'out'],
-            properties: {block: {const: 'dwsep'}, repeats: positiveInt, kernel, stride, out: positiveInt},
-          },
-          {
-            additionalProperties: false,
-            required: ['block', 'repeats', 'stride', 'mid', 'out'],
-            properties: {block: {const: 'bottleneck'}, repeats: positiveInt, stride, mid: positiveInt, out: positiveInt},
-          },
-        ],
+        // One branch per entry of the block table (blocks.ts).
+        oneOf: (Object.keys(BLOCKS) as BlockKind[]).map((kind) => ({
+          additionalProperties: false,
+          required: ['block', ...BLOCKS[kind].schema.required],
+          properties: {block: {const: kind}, ...BLOCKS[kind].schema.properties},
+        })),
       },
     },
-    head: {type: 'object', additionalProperties: false, required: ['out'], properties: {out: positiveInt}},
+    head: {
+      type: 'object',
+      additionalProperties: false,
+      oneOf: [{required: ['out']}, {required: ['expand']}],
+      properties: {out: channels, expand: {type: 'number', minimum: 0.0625, maximum: 64}},
+    },
+    classifier: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {hidden: channels, norm: {enum: ['layernorm']}},
+    },
     dropout: {type: 'number', minimum: 0, maximum: 1},
     scaling: {
       type: 'object',
@@ -82,4 +76,4 @@ export const BASE_SPEC_SCHEMA = {
       },
     },
   },
-} as const
+}

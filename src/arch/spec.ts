@@ -4,7 +4,7 @@
  * lowering in lower.ts.
  */
 
-export const ACTIVATIONS = ['swish', 'relu', 'relu6'] as const
+export const ACTIVATIONS = ['swish', 'relu', 'relu6', 'hardswish', 'gelu'] as const
 export type Activation = (typeof ACTIVATIONS)[number]
 
 /** Inverted residual (MobileNetV2 / EfficientNet MBConv): expand 1x1, depthwise kxk, optional SE, project 1x1. */
@@ -38,7 +38,65 @@ export interface BottleneckStage {
   out: number
 }
 
-export type StageSpec = MBConvStage | DWSepStage | BottleneckStage
+/**
+ * Fused-MBConv (EfficientNetV2): expand kxk (strided) + project 1x1; with expand 1 one kxk conv
+ * with activation. Expanded width = make-divisible(input × expand, divisor), as torchvision.
+ */
+export interface FusedMBConvStage {
+  block: 'fused-mbconv'
+  repeats: number
+  kernel: number
+  stride: number
+  expand: number
+  out: number
+}
+
+/**
+ * MobileNetV3 inverted residual: the expanded width is given in channels (scaled and made
+ * divisible like any layer), the block's own activation, and an optional SE with a hard-sigmoid
+ * gate whose squeeze width is make-divisible(expanded / 4, divisor).
+ */
+export interface MBConv3Stage {
+  block: 'mbconv3'
+  repeats: number
+  kernel: number
+  stride: number
+  expanded: number
+  se: boolean
+  act: 'relu' | 'hardswish'
+  out: number
+}
+
+/**
+ * RegNet X/Y residual bottleneck: 1x1 → w_b = round(out × bottleneck), 3x3 group conv with
+ * groups = w_b / groupWidth, optional SE (squeeze = round(se × block input channels)), 1x1 → out,
+ * projection shortcut when shapes change, activation after the add.
+ */
+export interface RegNetStage {
+  block: 'regnet'
+  repeats: number
+  stride: number
+  groupWidth: number
+  bottleneck: number
+  se: number
+  out: number
+}
+
+/**
+ * ConvNeXt block: depthwise kxk (bias), LayerNorm, channel MLP out → expand × out → out (GELU),
+ * layer scale, residual add. A stage with stride > 1 (or new width) starts with LayerNorm + a
+ * stride × stride patch-merging conv.
+ */
+export interface ConvNeXtStage {
+  block: 'convnext'
+  repeats: number
+  stride: number
+  kernel: number
+  expand: number
+  out: number
+}
+
+export type StageSpec = MBConvStage | DWSepStage | BottleneckStage | FusedMBConvStage | MBConv3Stage | RegNetStage | ConvNeXtStage
 export type BlockKind = StageSpec['block']
 
 export interface StemSpec {
@@ -47,6 +105,22 @@ export interface StemSpec {
   stride: number
   /** ResNet's stem max-pool after the stem convolution. */
   maxpool?: {kernel: number; stride: number}
+  /**
+   * 'conv' (default): conv + BN + the base's activation, padding (k − 1) / 2. 'patchify'
+   * (ConvNeXt): conv with bias and no padding, then LayerNorm, no activation.
+   */
+  kind?: 'conv' | 'patchify'
+}
+
+/** Optional 1x1 conv + BN + activation before pooling: a fixed width, or a multiple of the last stage's. */
+export type HeadSpec = {out: number} | {expand: number}
+
+/** Between pooling and the final linear layer. */
+export interface ClassifierSpec {
+  /** A hidden linear layer (scaled like a channel count) with the base's activation (MobileNetV3). */
+  hidden?: number
+  /** LayerNorm on the pooled features (ConvNeXt). */
+  norm?: 'layernorm'
 }
 
 export interface ScalingRule {
@@ -72,8 +146,8 @@ export interface BaseSpec {
   activation: Activation
   stem: StemSpec
   stages: StageSpec[]
-  /** Optional 1x1 conv + BN + activation before pooling. */
-  head?: {out: number}
+  head?: HeadSpec
+  classifier?: ClassifierSpec
   /** Dropout rate before the classifier (no cost; carried into reports and ONNX). */
   dropout: number
   scaling: ScalingRule

@@ -39,6 +39,13 @@ export function resolveTarget(input: TargetInput): Target {
     const scaled = (['depth', 'width', 'resolution', 'imageSize', 'phi', 'alpha', 'beta', 'gamma'] as const).filter(
       (k) => input[k] !== undefined,
     )
+    // A model that is its base at unit multipliers (mobilenet-v3-large, regnet-y-400mf…) scales as that base.
+    const isItsBase = v.base === v.name && v.depth === 1 && v.width === 1 && v.imageSize === baseByName(v.base).imageSize
+    if (scaled.length > 0 && isItsBase) {
+      const base = baseByName(v.base)
+      const point = resolvePoint(base, pointInput)
+      return {label: pointLabel(base.name, point), base, point}
+    }
     if (scaled.length > 0) {
       throw new UserError(`--model ${v.name} is a fixed point; to scale it use --base ${v.base} with --${flagName(scaled[0])}`)
     }

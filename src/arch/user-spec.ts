@@ -1,12 +1,13 @@
-import {Ajv} from 'ajv'
+import {ajvModule, lazy} from '../lazy.js'
 import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {REFERENCE_RULE} from './bases.js'
-import type {BaseSpec} from './spec.js'
+import {BLOCK_DEFAULTS, BLOCKS} from './blocks.js'
+import type {BaseSpec, StageSpec} from './spec.js'
 import {BASE_SPEC_SCHEMA} from './spec-schema.js'
 
 // discriminator: errors name the stage kind's own fields, not every oneOf branch.
-const validate = new Ajv({allErrors: false, discriminator: true}).compile(BASE_SPEC_SCHEMA)
+const validator = lazy(() => new (ajvModule().Ajv)({allErrors: false, discriminator: true}).compile(BASE_SPEC_SCHEMA))
 
 /**
  * Parse and validate a user's base network (JSON text). Omitted fields take the reference
@@ -20,7 +21,16 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
   } catch (error) {
     throw new UserError(`${source}: not valid JSON (${(error as Error).message})`)
   }
-  if (!validate(raw)) throw new UserError(`${source}: ${describeAjvError(validate.errors?.[0], 'invalid base spec')}`)
+  const validate = validator()
+  if (!validate(raw)) {
+    const e = validate.errors?.[0]
+    if (e?.keyword === 'discriminator') {
+      const {tag, tagValue} = e.params as {tag: string; tagValue: unknown}
+      const at = e.instancePath.slice(1).replaceAll('/', '.')
+      throw new UserError(`${source}: ${at}.${tag} ${JSON.stringify(tagValue)} is not a block kind; one of ${Object.keys(BLOCKS).join(', ')}`)
+    }
+    throw new UserError(`${source}: ${describeAjvError(e, 'invalid base spec')}`)
+  }
   const spec = raw as Partial<BaseSpec> & Pick<BaseSpec, 'name' | 'imageSize' | 'stem' | 'stages'>
   return {
     inputChannels: 3,
@@ -28,7 +38,7 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
     activation: 'swish',
     dropout: 0,
     ...spec,
-    stages: spec.stages.map((s) => (s.block === 'mbconv' ? {...s, se: s.se ?? 0} : s)),
+    stages: spec.stages.map((s) => ({...BLOCK_DEFAULTS[s.block], ...s}) as StageSpec),
     scaling: {...REFERENCE_RULE, ...spec.scaling},
   }
 }

@@ -1,4 +1,4 @@
-import {UNSUPPORTED_OPS} from './figures.js'
+import {UNCOUNTED_NODES, UNSUPPORTED_OPS} from './figures.js'
 import type {CheckResult} from './result.js'
 import type {CheckRow} from './verdict.js'
 
@@ -16,7 +16,7 @@ export function annotations(r: CheckResult): string[] {
 }
 
 function title(row: CheckRow): string {
-  const what = row.verdict === 'error' ? 'cannot be checked' : row.field === UNSUPPORTED_OPS ? 'found' : 'over budget'
+  const what = row.verdict === 'error' ? 'cannot be checked' : row.field === UNSUPPORTED_OPS || row.field === UNCOUNTED_NODES ? 'found' : 'over budget'
   return `effscale check: ${row.entry} ${row.field} ${what}`
 }
 

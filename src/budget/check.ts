@@ -9,6 +9,7 @@ import path from 'node:path'
 import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
 import {readResultsFile, readSweepDir, type ParsedResults} from '../sweep/results.js'
+import {readLatencyModel} from '../latency/model-file.js'
 import {describeWhere} from './entry.js'
 import type {MeasureContext, OnnxProfiler} from './measure.js'
 import {measure} from './measure.js'
@@ -23,6 +24,8 @@ export interface CheckOptions {
   budget: string
   /** Sweep directory (holding results.jsonl) or a results.jsonl file. */
   sweep?: string
+  /** Latency model (effscale calibrate) for latencies the sweep lacks. */
+  latencyModel?: string
   /** Injectable for tests; by default src/onnx/profile.ts, loaded only when an entry needs it. */
   profileOnnx?: OnnxProfiler
 }
@@ -35,10 +38,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const warnings: string[] = []
   const mctx: MeasureContext = {}
   const timed = entries.find((e) => e.limits.latencyMs !== undefined)
-  if (timed && opts.sweep === undefined) {
+  if (timed && opts.sweep === undefined && opts.latencyModel === undefined) {
     const w = {source: opts.budget, index: timed.index, name: timed.name, line: timed.lines.maxLatencyMs}
-    throw new UserError(`${describeWhere(w, 'maxLatencyMs')} latency limits read a sweep's results: give --sweep DIR`)
+    throw new UserError(`${describeWhere(w, 'maxLatencyMs')} latency limits read a sweep's results: give --sweep DIR (or --latency-model FILE to predict them)`)
   }
+  if (opts.latencyModel !== undefined) mctx.latencyModel = {file: opts.latencyModel, model: readLatencyModel(opts.latencyModel)}
   if (opts.sweep !== undefined) {
     const parsed = loadSweep(opts.sweep)
     warnings.push(...parsed.warnings)
@@ -46,18 +50,25 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   }
   if (targets.some((t) => t.kind === 'onnx')) mctx.profileOnnx = opts.profileOnnx ?? (await loadProfiler())
 
-  const checked = entries.map((entry, i) => {
+  const checked = []
+  for (const [i, entry] of entries.entries()) {
     let measured
     try {
-      measured = measure(entry, targets[i], mctx)
+      const t = targets[i]
+      // `shapes: ort`: one seeded onnxruntime run first (async), then the same sync profile reads it.
+      if (t.kind === 'onnx' && t.shapes === 'ort') {
+        const {observeFile} = await import('../onnx/observe.js')
+        t.observed = await observeFile(t.file, {...(t.inputShape ? {inputShape: t.inputShape} : {}), ...(t.inputValues ? {inputValues: t.inputValues} : {})})
+      }
+      measured = measure(entry, t, mctx)
     } catch (error) {
       // The profiler's own input errors (not ONNX, truncated, dynamic dims) name the entry too.
       if (!(error instanceof UserError)) throw error
       const w = {source: opts.budget, index: entry.index, name: entry.name, line: entry.lines.onnx}
       throw new UserError(`${describeWhere(w, entry.target.kind)} ${error.message}`)
     }
-    return {entry, measured, rows: verdicts(entry, measured)}
-  })
+    checked.push({entry, measured, rows: verdicts(entry, measured)})
+  }
   return checkResult(opts.budget, opts.sweep ?? null, checked, warnings)
 }
 

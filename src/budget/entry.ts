@@ -6,7 +6,7 @@ export type TargetRef =
   | {kind: 'model'; model: string}
   | {kind: 'base'; base: string; point: PointInput}
   | {kind: 'spec'; spec: string; point: PointInput}
-  | {kind: 'onnx'; onnx: string; inputShape?: number[]}
+  | {kind: 'onnx'; onnx: string; inputShape?: number[]; inputValues?: Record<string, number[]>; shapes?: 'static' | 'ort'}
 
 /** One validated budget entry: a target, the conditions it runs under, and numeric limits. */
 export interface BudgetEntry {

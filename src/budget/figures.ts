@@ -23,7 +23,9 @@ export const LIMIT_KEYS = FIGURE_NAMES.map((f) => FIGURES[f].limitKey)
  * the profiler cannot cost fails instead of passing on an undercount.
  */
 export const UNSUPPORTED_OPS = 'unsupportedOps'
-export type RowFigure = Figure | typeof UNSUPPORTED_OPS
+/** Likewise: a graph with nodes whose shapes could not be inferred (and all downstream) fails. */
+export const UNCOUNTED_NODES = 'uncountedNodes'
+export type RowFigure = Figure | typeof UNSUPPORTED_OPS | typeof UNCOUNTED_NODES
 
 export const DTYPES = ['fp32', 'fp16', 'int8'] as const
 export type BudgetDType = (typeof DTYPES)[number]

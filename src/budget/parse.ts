@@ -61,6 +61,8 @@ function toEntry(e: RawEntry, index: number, source: string, at: Locator): Budge
       : 'not valid with onnx (an ONNX file is costed as it is; give inputShape for dynamic dimensions)')
   }
   if (e.inputShape !== undefined && kind !== 'onnx') fail('inputShape', 'only valid with onnx')
+  if (e.inputValues !== undefined && kind !== 'onnx') fail('inputValues', 'only valid with onnx')
+  if (e.shapes !== undefined && kind !== 'onnx') fail('shapes', 'only valid with onnx')
 
   const limits: Partial<Record<Figure, number>> = {}
   for (const f of FIGURE_NAMES) {
@@ -83,7 +85,7 @@ function toEntry(e: RawEntry, index: number, source: string, at: Locator): Budge
     kind === 'model' ? {kind, model: e.model as string}
     : kind === 'base' ? {kind, base: e.base as string, point}
     : kind === 'spec' ? {kind, spec: e.spec as string, point}
-    : {kind, onnx: e.onnx as string, ...(e.inputShape ? {inputShape: e.inputShape as number[]} : {})}
+    : {kind, onnx: e.onnx as string, ...(e.inputShape ? {inputShape: e.inputShape as number[]} : {}), ...(e.inputValues ? {inputValues: e.inputValues as Record<string, number[]>} : {}), ...(e.shapes ? {shapes: e.shapes as 'static' | 'ort'} : {})}
 
   const lines: BudgetEntry['lines'] = {entry: at(index)}
   for (const k of Object.keys(e)) lines[k] = at(index, k)

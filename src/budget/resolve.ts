@@ -4,11 +4,12 @@ import {resolveTarget, type Target} from '../arch/target.js'
 import type {BaseSpec} from '../arch/spec.js'
 import {parseBaseSpec} from '../arch/user-spec.js'
 import {UserError} from '../errors.js'
+import type {Observation} from '../onnx/observe.js'
 import {describeWhere, type BudgetEntry} from './entry.js'
 
 export type ResolvedTarget =
   | {kind: 'analytic'; target: Target}
-  | {kind: 'onnx'; file: string; label: string; inputShape?: number[]}
+  | {kind: 'onnx'; file: string; label: string; inputShape?: number[]; inputValues?: Record<string, number[]>; shapes?: 'static' | 'ort'; observed?: Observation}
 
 export interface ResolveContext {
   source: string
@@ -29,7 +30,7 @@ export function resolveEntryTarget(entry: BudgetEntry, ctx: ResolveContext): Res
     const file = path.resolve(ctx.dir, t.onnx)
     if (!existsSync(file)) fail(`no such file ${t.onnx} (looked for ${file})`)
     if (!statSync(file).isFile()) fail(`${t.onnx} is not a file`)
-    return {kind: 'onnx', file, label: t.onnx, ...(t.inputShape ? {inputShape: t.inputShape} : {})}
+    return {kind: 'onnx', file, label: t.onnx, ...(t.inputShape ? {inputShape: t.inputShape} : {}), ...(t.inputValues ? {inputValues: t.inputValues} : {}), ...(t.shapes ? {shapes: t.shapes} : {})}
   }
   try {
     if (t.kind === 'model') return {kind: 'analytic', target: resolveTarget({model: t.model})}

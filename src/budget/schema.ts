@@ -30,6 +30,8 @@ export const ENTRY_SCHEMA = {
     beta: multiplier,
     gamma: multiplier,
     inputShape: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1}},
+    shapes: {enum: ['static', 'ort']},
+    inputValues: {type: 'object', additionalProperties: {type: 'array', minItems: 1, items: {type: 'number'}}},
     batch: {type: 'integer', minimum: 1},
     dtype: {enum: [...DTYPES]},
     latencyStat: {enum: [...LATENCY_STATS]},

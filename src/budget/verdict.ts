@@ -1,5 +1,5 @@
 import {entryName, type BudgetEntry} from './entry.js'
-import {FIGURES, FIGURE_NAMES, UNSUPPORTED_OPS, type RowFigure} from './figures.js'
+import {FIGURES, FIGURE_NAMES, UNCOUNTED_NODES, UNSUPPORTED_OPS, type RowFigure} from './figures.js'
 import {formatMargin, formatValue} from './format.js'
 import type {Measured} from './measure.js'
 
@@ -22,6 +22,8 @@ export interface CheckRow {
   message: string
   /** Line of the field in the budget file, where known. */
   line: number | null
+  /** The value was predicted by a latency model (--latency-model), not measured. */
+  predicted?: true
 }
 
 /** Figures an ONNX graph with uncosted ops can only undercount. */
@@ -31,6 +33,7 @@ const UNDERCOUNTED = new Set(['macs', 'flops', 'activations'])
 export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
   const name = entryName(entry)
   const unsupported = m.unsupportedOps ?? []
+  const uncounted = m.uncountedNodes ?? []
   const rows: CheckRow[] = []
   for (const f of FIGURE_NAMES) {
     const limit = entry.limits[f]
@@ -42,9 +45,17 @@ export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
       rows.push({...base, value: null, margin: null, verdict: 'error', message: `${label}: ${m.missing[f] ?? 'not measured'}`})
       continue
     }
+    if (!Number.isFinite(value) || value < 0) {
+      // A negative or non-finite count is a costing fault: never judged as within a limit.
+      const shownValue = Number.isFinite(value) ? value : null
+      rows.push({...base, value: shownValue, margin: null, verdict: 'error', message: `${label}: ${value} is impossible (figures are finite numbers ≥ 0)`})
+      continue
+    }
     const margin = (limit - value) / limit
     const ci = m.intervals?.[f]
-    const shown = `${label} ${formatValue(unit, value)}${ci ? ` (95% interval ${formatValue(unit, ci.lo)}–${formatValue(unit, ci.hi)})` : ''}`
+    const predicted = m.predicted?.[f] === true
+    const shown = `${label} ${formatValue(unit, value)}${predicted ? ' (predicted)' : ''}${ci ? ` (95% interval ${formatValue(unit, ci.lo)}–${formatValue(unit, ci.hi)})` : ''}`
+    if (predicted) Object.assign(base, {predicted: true})
     const lim = formatValue(unit, limit)
     if (ci && value > limit && ci.lo <= limit) {
       // A measurement is over only when its interval is: a noisy median above the limit is not proof.
@@ -52,8 +63,11 @@ export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
     } else if (value > limit) {
       const all = ci ? ', the whole interval above it' : ''
       rows.push({...base, value, margin, verdict: 'fail', message: `${shown} is over the budget of ${lim} by ${formatMargin(-margin).slice(1)}${all}`})
-    } else if (unsupported.length > 0 && UNDERCOUNTED.has(f)) {
-      rows.push({...base, value, margin, verdict: 'error', message: `${shown} is only a lower bound: ${unsupported.length} op type(s) not costed (${unsupported.join(', ')})`})
+    } else if ((unsupported.length > 0 || uncounted.length > 0) && UNDERCOUNTED.has(f)) {
+      const why = unsupported.length > 0
+        ? `${unsupported.length} op type(s) not costed (${unsupported.join(', ')})`
+        : `${uncounted.length} node(s) not counted (first cause: ${uncounted[0].cause})`
+      rows.push({...base, value, margin, verdict: 'error', message: `${shown} is only a lower bound: ${why}`})
     } else {
       rows.push({...base, value, margin, verdict: 'pass', message: `${shown} is within ${lim} (${formatMargin(margin)} headroom)`})
     }
@@ -64,6 +78,15 @@ export function verdicts(entry: BudgetEntry, m: Measured): CheckRow[] {
       entry: name, index: entry.index, figure: UNSUPPORTED_OPS, field: UNSUPPORTED_OPS, value: n, limit: 0, margin: null,
       verdict: n === 0 ? 'pass' : 'fail',
       message: n === 0 ? 'every op of the graph is costed' : `the profiler cannot cost ${n} op type(s): ${unsupported.join(', ')}`,
+      line: entry.lines.onnx ?? null,
+    })
+  }
+  if (m.uncountedNodes) {
+    const n = uncounted.length
+    rows.push({
+      entry: name, index: entry.index, figure: UNCOUNTED_NODES, field: UNCOUNTED_NODES, value: n, limit: 0, margin: null,
+      verdict: n === 0 ? 'pass' : 'fail',
+      message: n === 0 ? 'every node of the graph is counted' : `${n} node(s) not counted: ${uncounted[0].name} (${uncounted[0].opType}) first; cause: ${uncounted[0].cause}`,
       line: entry.lines.onnx ?? null,
     })
   }

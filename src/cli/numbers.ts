@@ -1,18 +1,37 @@
 import {UserError} from '../errors.js'
 
+/** Decimal numbers only: Number() would also read "0x10" as 16, "0b1" and "Infinity". */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+/** A multiplier is written out: no exponent ("1e-9" is a typo or a probe, never a width). */
+const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
+
 /** Parse a number given on the command line; the error names the flag. */
 export function parseNumber(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const t = text.trim()
-  const n = t === '' ? NaN : Number(t)
+  const n = DECIMAL.test(t) ? Number(t) : NaN
   if (!Number.isFinite(n)) throw new UserError(`${flag} must be a number, got "${text}"`)
   return n
+}
+
+/** A scaling multiplier or coefficient: a finite, plain decimal number like 1.4 or 0.75. */
+export function parseMultiplier(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  if (!PLAIN_DECIMAL.test(text.trim())) throw new UserError(`${flag} must be a number written as a plain decimal like 1.4, got "${text}"`)
+  return parseNumber(flag, text)
 }
 
 export function parsePositiveInt(flag: string, text: string | undefined): number | undefined {
   const n = parseNumber(flag, text)
   if (n !== undefined && (!Number.isInteger(n) || n <= 0)) throw new UserError(`${flag} must be a whole number > 0, got "${text}"`)
   return n
+}
+
+/** Byte sizes: SI and binary units. */
+export const BYTE_UNITS: Readonly<Record<string, number>> = {
+  '': 1, B: 1,
+  k: 1e3, K: 1e3, kB: 1e3, KB: 1e3, M: 1e6, MB: 1e6, G: 1e9, GB: 1e9, T: 1e12, TB: 1e12,
+  KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40,
 }
 
 /** SI multipliers of a plain count ("B" = billion, as in "5B params"). */

@@ -24,12 +24,13 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs. See docs/c
   static override flags = {
     budget: Flags.string({description: 'budget file (.json, .yaml or .yml)', required: true}),
     sweep: Flags.string({description: 'sweep directory (or its results.jsonl) to read latencies from'}),
+    'latency-model': Flags.string({description: 'latency model (effscale calibrate) predicting the latencies the sweep lacks, marked "predicted"'}),
     junit: Flags.string({description: 'also write the checks as JUnit XML to this file'}),
   }
 
   async run(): Promise<CheckResult> {
     const {flags} = await this.parse(Check)
-    const result = await runCheck({budget: flags.budget, sweep: flags.sweep})
+    const result = await runCheck({budget: flags.budget, sweep: flags.sweep, latencyModel: flags['latency-model']})
     for (const w of result.warnings) process.stderr.write(`effscale: warning: ${w}\n`)
     if (flags.junit !== undefined) writeOut(flags.junit, toJUnit(result))
     this.log(renderCheck(result))

@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 import {resolveTarget} from '../arch/target.js'
 import {EffscaleCommand} from '../cli/base-command.js'
 import {bytes, human, parseNumber, parsePositiveInt} from '../cli/numbers.js'
-import {targetFlags, targetFromFlags} from '../cli/target-flags.js'
+import {givenTargetFlags, maxMemoryFlag, parseMaxMemory, targetFlags, targetFromFlags} from '../cli/target-flags.js'
+import {checkEstimate, estimateCost, memoryLimit} from '../flops/estimate.js'
 import {UserError} from '../errors.js'
 import {EMIT_DTYPES, EMIT_INPUTS, type EmitOptions} from '../onnx/emit.js'
 import {exportTarget, type ExportResult} from '../onnx/export.js'
@@ -18,6 +19,7 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     '<%= config.bin %> export --base efficientnet-b0 --depth 1.4 --width 1.2 --resolution 1.3 --out b0-compound.onnx',
     '<%= config.bin %> export --model efficientnet-b7 --batch 64 --dtype fp16 --out b7.onnx',
     '<%= config.bin %> export --model mobilenet-v2 --dynamic-batch --input uint8-nhwc --out mnv2.onnx --force',
+    '<%= config.bin %> export --model efficientnet-b7 --external-data --out b7.onnx',
   ]
 
   static override flags = {
@@ -29,6 +31,11 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     dtype: Flags.string({description: 'weights and arithmetic', options: [...EMIT_DTYPES], default: 'fp32'}),
     input: Flags.string({description: 'input layout; uint8-nhwc normalises inside the graph', options: [...EMIT_INPUTS], default: 'float32-nchw'}),
     seed: Flags.string({description: 'seed of the random weights', default: '0'}),
+    'external-data': Flags.boolean({
+      description: 'write the weights to OUT.data beside the model (automatic when they pass 2 GiB, which protobuf cannot hold)',
+      default: false,
+    }),
+    'max-memory': maxMemoryFlag,
   }
 
   async run(): Promise<ExportResult> {
@@ -36,13 +43,21 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
     if (flags['dynamic-batch'] && flags.batch !== undefined) throw new UserError('--batch conflicts with --dynamic-batch: give one of them')
     const seed = parseNumber('--seed', flags.seed)!
     if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, got "${flags.seed}"`)
-    const result = exportTarget(resolveTarget(targetFromFlags(flags)), {
+    const target = resolveTarget(targetFromFlags(flags))
+    const batch = flags['dynamic-batch'] ? 'dynamic' : (parsePositiveInt('--batch', flags.batch) ?? 1)
+    const dtype = flags.dtype as EmitOptions['dtype']
+    // Before any work: the emitter allocates every weight; refuse what would not fit in memory
+    // (a file over 2 GiB is fine: its weights go to external data).
+    const estimate = estimateCost(target, {batch: batch === 'dynamic' ? 1 : batch, dtype})
+    checkEstimate(estimate, memoryLimit(parseMaxMemory(flags['max-memory'])), givenTargetFlags(flags, {batch: flags.batch}))
+    const result = exportTarget(target, {
       out: flags.out,
       force: flags.force,
-      batch: flags['dynamic-batch'] ? 'dynamic' : (parsePositiveInt('--batch', flags.batch) ?? 1),
-      dtype: flags.dtype as EmitOptions['dtype'],
+      batch,
+      dtype,
       input: flags.input as EmitOptions['input'],
       seed,
+      externalData: flags['external-data'],
     })
     this.log(render(result))
     return result
@@ -51,7 +66,7 @@ gives the analytic MACs exactly. BN is folded into each conv's bias, so the file
 
 function render(r: ExportResult): string {
   return [
-    `wrote ${r.out} (${bytes(r.bytes)}): ${r.model}, batch ${r.batch}, ${r.dtype}, input ${r.input}, seed ${r.seed}, ONNX opset ${r.opset}`,
+    `wrote ${r.out} (${bytes(r.bytes)})${r.externalData ? ` + external data ${r.externalData.file} (${bytes(r.externalData.bytes)})` : ''}: ${r.model}, batch ${r.batch}, ${r.dtype}, input ${r.input}, seed ${r.seed}, ONNX opset ${r.opset}`,
     `params ${human(r.params)} = analytic ${human(r.analyticParams)} − ${human(r.foldedBnParams)} (BN folded into conv bias); ` +
       `MACs ${human(r.macs)} per image (FLOPs = 2 × MACs)`,
   ].join('\n')

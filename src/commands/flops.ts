@@ -7,9 +7,10 @@ import {hasTargetFlags, targetFlags, targetFromFlags} from '../cli/target-flags.
 import {BREAKDOWNS, type Breakdown} from '../flops/count.js'
 import {familyVsPaper, type FamilyRow} from '../flops/family-table.js'
 import {CONVENTION, costTarget, type CostResult} from '../flops/index.js'
+import {DTYPE_BYTES, type DType} from '../flops/memory.js'
 import {readTable2} from '../flops/paper.js'
 import {UserError} from '../errors.js'
-import {flopsOnnx, renderOnnx, type OnnxFlopsResult} from '../onnx/cli.js'
+import type {OnnxFlopsResult} from '../onnx/cli.js'
 
 export interface FamilyResult {
   convention: typeof CONVENTION
@@ -32,6 +33,7 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
     '<%= config.bin %> flops --spec my-net.json --depth 2',
     '<%= config.bin %> flops --model efficientnet-b0 --json',
     '<%= config.bin %> flops --onnx model.onnx --input-shape 1x3x224x224 --breakdown node',
+    '<%= config.bin %> flops --onnx detector.onnx --input-value sizes=1,3,640,640 --rules my-ops.json',
   ]
 
   static override flags = {
@@ -39,18 +41,25 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
     breakdown: Flags.string({description: 'per-stage, per-op-kind or per-layer rows (per-node with --onnx)', options: [...BREAKDOWNS, 'node']}),
     onnx: Flags.string({description: 'profile this ONNX file instead of a network', helpGroup: 'ONNX'}),
     'input-shape': Flags.string({description: 'shape for dynamic input dims of --onnx, e.g. 1x3x224x224', helpGroup: 'ONNX'}),
+    'input-value': Flags.string({description: 'values of a small integer or scale input of --onnx, e.g. sizes=1,3,448,448 (repeatable)', helpGroup: 'ONNX', multiple: true}),
+    shapes: Flags.string({description: 'where shapes come from: static inference, or one seeded onnxruntime run where inference cannot know them (ort)', helpGroup: 'ONNX', options: ['static', 'ort'], default: 'static'}),
+    rules: Flags.string({description: 'JSON rule file costing op types the profiler lacks (see docs/onnx-profile.md)', helpGroup: 'ONNX'}),
     batch: Flags.string({description: 'batch size for the peak activation memory estimate', default: '1'}),
+    dtype: Flags.string({description: 'element type of the bytes read and written (memory traffic)', options: Object.keys(DTYPE_BYTES), default: 'fp32'}),
   }
 
   async run(): Promise<FlopsResult> {
     const {flags} = await this.parse(Flops)
     if (flags.onnx !== undefined) {
       if (hasTargetFlags(flags)) throw new UserError('--onnx conflicts with --model/--base/--spec and point flags: give one of them')
-      const result = flopsOnnx(flags.onnx, flags)
+      // Imported only here: onnx-proto is not needed to cost a network.
+      const {flopsOnnx, renderOnnx} = await import('../onnx/cli.js')
+      const result = await flopsOnnx(flags.onnx, flags)
       this.log(renderOnnx(result))
       return result
     }
-    if (flags['input-shape'] !== undefined) throw new UserError('--input-shape needs --onnx')
+    for (const f of ['input-shape', 'input-value', 'rules'] as const) if (flags[f] !== undefined) throw new UserError(`--${f} needs --onnx`)
+    if (flags.shapes !== 'static') throw new UserError('--shapes needs --onnx')
     if (flags.breakdown === 'node') throw new UserError('--breakdown node needs --onnx')
     if (!hasTargetFlags(flags)) {
       const result: FamilyResult = {convention: CONVENTION, models: familyVsPaper(readTable2())}
@@ -58,7 +67,7 @@ With no flags, prints EfficientNet-B0…B7 beside the paper's Table 2.`
       return result
     }
     const batch = parsePositiveInt('--batch', flags.batch)!
-    const result = costTarget(resolveTarget(targetFromFlags(flags)), {batch, breakdown: flags.breakdown as Breakdown})
+    const result = costTarget(resolveTarget(targetFromFlags(flags)), {batch, breakdown: flags.breakdown as Breakdown, dtype: flags.dtype as DType})
     this.log(renderCost(result))
     return result
   }
@@ -96,6 +105,8 @@ function renderCost(r: CostResult): string {
       [
         ...countRows(r),
         ['activations', human(r.activations), grouped(r.activations)],
+        [`bytes read + written (${r.dtype}, fused)`, bytes(r.bytes), grouped(r.bytes)],
+        ['MACs per byte', r.intensity.toFixed(2), ''],
         ['weights fp32 / fp16 / int8', `${bytes(m.weightBytes.fp32)} / ${bytes(m.weightBytes.fp16)} / ${bytes(m.weightBytes.int8)}`, ''],
         [
           `peak activations, batch ${m.batch} (fp32 / fp16)`,
@@ -108,8 +119,9 @@ function renderCost(r: CostResult): string {
   if (r.breakdown) {
     lines.push(
       '',
+      'bytes: each op reads its inputs and weights once and writes its output once; conv + BN + activation is one kernel.',
       renderTable(
-        ['part', 'ops', 'output', 'MACs', '% MACs', 'params', 'activations'],
+        ['part', 'ops', 'output', 'MACs', '% MACs', 'params', 'activations', 'bytes', '% bytes', 'MACs/B'],
         r.breakdown.map((b) => [
           b.key,
           b.count,
@@ -118,6 +130,9 @@ function renderCost(r: CostResult): string {
           `${((100 * b.macs) / r.macs).toFixed(1)}%`,
           human(b.params),
           human(b.activations),
+          bytes(b.bytes),
+          `${((100 * b.bytes) / r.bytes).toFixed(1)}%`,
+          b.intensity.toFixed(1),
         ]),
       ),
     )

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {unknownModelsWarning} from '../accuracy/csv.js'
 import {EffscaleCommand} from '../cli/base-command.js'
-import {buildReport, type ReportResult} from '../report/index.js'
+import {checkOutDir} from '../io/out-dir.js'
+import type {ReportResult} from '../report/index.js'
 
 export default class Report extends EffscaleCommand<ReportResult> {
   static override summary = 'Accuracy-vs-MACs and latency charts as a Vega-Lite report (HTML, SVG, PNG, CSV)'
@@ -26,6 +26,9 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
 
   async run(): Promise<ReportResult> {
     const {flags} = await this.parse(Report)
+    checkOutDir(flags.out, '--out')
+    // Imported once the flags and --out are checked: the report's libraries take seconds to load.
+    const [{buildReport}, {unknownModelsWarning}] = await Promise.all([import('../report/index.js'), import('../accuracy/csv.js')])
     const result = await buildReport({out: flags.out, sweeps: flags.sweep, accuracy: flags.accuracy, timm: flags.timm, benchmarks: flags.benchmark})
     const unknown = result.accuracy && unknownModelsWarning(result.accuracy, 'not plotted', this.jsonEnabled())
     if (unknown) process.stderr.write(`effscale: ${unknown}\n`)

@@ -9,6 +9,8 @@ import {UserError} from '../errors.js'
 import {CONVENTION} from '../flops/index.js'
 import {baseFromFlags, writeCsv} from '../search/io.js'
 import {joinMeasurements, readSweepRecords} from '../search/measured.js'
+import {readLatencyModel} from '../latency/model-file.js'
+import {predictUnmeasured} from '../latency/predicted.js'
 import {DTYPES} from '../sweep/grid.js'
 import type {SweepRecord} from '../sweep/record.js'
 import {
@@ -65,6 +67,7 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
     accuracy: Flags.string({description: 'CSV of trained trials: model or base, depth, width, resolution|image_size, top1 — or a timm results CSV'}),
     sweep: Flags.string({description: 'sweep folder whose results.jsonl holds measured latencies'}),
     'latency-budget-ms': Flags.string({description: 'with --objective latency: drop candidates slower than this'}),
+    'latency-model': Flags.string({description: 'latency model (effscale calibrate) predicting the candidates the sweep did not measure, marked "predicted"'}),
     batch: Flags.string({description: 'batch size of the sweep records to use', default: '1'}),
     dtype: Flags.string({description: 'dtype of the sweep records to use (fp32, fp16; default any, fastest wins)'}),
     'mnas-target': Flags.string({description: 'MnasNet objective T, in MACs', default: '400M'}),
@@ -79,7 +82,9 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
     if (!OBJECTIVES.includes(objective)) throw new UserError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${flags.objective}"`)
     const budget = parseNumber('--latency-budget-ms', flags['latency-budget-ms'])
     if (objective === 'accuracy' && !flags.accuracy) throw new UserError('--objective accuracy needs --accuracy FILE (a CSV of trained trials)')
-    if (objective === 'latency' && !flags.sweep) throw new UserError('--objective latency needs --sweep DIR (a sweep with results.jsonl)')
+    if (objective === 'latency' && !flags.sweep && !flags['latency-model']) {
+      throw new UserError('--objective latency needs --sweep DIR (a sweep with results.jsonl) or --latency-model FILE (effscale calibrate)')
+    }
     if (budget !== undefined && objective !== 'latency') throw new UserError('--latency-budget-ms applies only to --objective latency')
     if (budget !== undefined && !(budget > 0)) throw new UserError(`--latency-budget-ms must be > 0, got ${budget}`)
     const mnas = {target: parseHuman('--mnas-target', flags['mnas-target']), w: parseNumber('--mnas-w', flags['mnas-w'])!}
@@ -101,6 +106,11 @@ MACs = multiply-accumulates (the paper's "FLOPs"); FLOPs = 2 × MACs.`
     const batch = parsePositiveInt('--batch', flags.batch)!
     const records = flags.sweep ? readSweepRecords(flags.sweep, batch, flags.dtype as SweepRecord['dtype'] | undefined) : []
     const join = joinMeasurements(base.name, costed, trials, records)
+    if (flags['latency-model']) {
+      const lm = flags['latency-model']
+      const want = records[0] ?? {dtype: flags.dtype, ep: undefined, input: undefined}
+      join.measured = predictUnmeasured(readLatencyModel(lm), `--latency-model ${lm}`, base, costed, join.measured, batch, want)
+    }
     if (data && objective !== 'latency' && !join.measured.some((m) => m.top1 !== null)) throw new UserError(noTrialOnGrid(flags.accuracy!, trials.length, data.unknown.length, base.name, grid.step))
     const candidates = rankCandidates(costed, join.measured, {objective, targetRatio: grid.targetRatio, mnas, latencyBudgetMs: budget})
     const scored = candidates.filter((c) => c.score !== null).length
@@ -155,11 +165,11 @@ function render(r: SearchResult, limit: number): string {
     f(c.top1, 1),
     f(c.latencyMs, 2),
     f(c.score, 3),
-    [c.paper && '← paper', overBudget(r, c) && 'over budget'].filter(Boolean).join(', '),
+    [c.paper && '← paper', c.latencyPredicted && 'predicted', overBudget(r, c) && 'over budget'].filter(Boolean).join(', '),
   ])
   const what =
     r.mode === 'plan'
-      ? `training plan: no candidate has ${r.objective === 'latency' ? 'a measured latency within budget' : 'a trained accuracy'}; nearest real MACs ratio to ${r.targetRatio} first`
+      ? `training plan: no candidate has ${r.objective === 'latency' ? 'a measured or predicted latency within budget' : 'a trained accuracy'}; nearest real MACs ratio to ${r.targetRatio} first`
       : `ranked by ${objectiveText(r)}; ${r.scored} of ${r.candidates.length} scored`
   const lines = [
     `${r.candidates.length} candidates α, β, γ ≥ 1 on steps of ${r.step} with α·β²·γ² within ${r.tolerance * 100}% of ${r.targetRatio}, ${r.base} at φ = 1 (base ${human(r.baseMacs)} MACs)`,
@@ -182,7 +192,7 @@ function objectiveText(r: SearchResult): string {
   if (r.objective === 'mnas') return `MnasNet objective top-1 · (MACs / ${human(r.mnas.target)})^${r.mnas.w}`
   if (r.objective === 'accuracy') return 'trained top-1'
   const budget = r.latencyBudgetMs === null ? '' : ` ≤ ${r.latencyBudgetMs} ms`
-  return `measured latency${budget} (most accurate first when trials exist, else fastest; score = top-1 or −ms)`
+  return `measured (or "predicted") latency${budget} (most accurate first when trials exist, else fastest; score = top-1 or −ms)`
 }
 
 function csvRow(c: RankedCandidate) {
@@ -201,6 +211,7 @@ function csvRow(c: RankedCandidate) {
     real_ratio: c.realRatio,
     top1: c.top1,
     latency_ms: c.latencyMs,
+    latency_source: c.latencyMs === null ? null : c.latencyPredicted ? 'predicted' : 'measured',
     score: c.score,
     paper: c.paper,
   }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {EffscaleCommand} from '../cli/base-command.js'
 import {parseNumber, parsePositiveInt} from '../cli/numbers.js'
 import {renderTable} from '../cli/table.js'
-import {readText} from '../cli/target-flags.js'
+import {maxMemoryFlag, parseMaxMemory, readText} from '../cli/target-flags.js'
 import {EXIT, UserError} from '../errors.js'
 import {realClock} from '../sweep/clock.js'
 import {loadEmitter} from '../sweep/emitter.js'
@@ -41,9 +41,9 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     out: Flags.string({description: 'output directory (default runs/<date-time>)'}),
     ep: Flags.string({description: 'execution provider: auto tries CUDA, then falls back to the CPU', options: [...EP_CHOICES], default: 'auto'}),
     'device-id': Flags.string({description: 'CUDA device index', default: '0'}),
-    dims: Flags.string({description: 'comma list of grids of --base: width, depth, resolution (Figure 3), figure4 (width under (d, r)), compound', helpGroup: 'GRID'}),
+    dims: Flags.string({description: 'comma list of grids of --base: width, depth, resolution (Figure 3), figure4 (width under (d, r)), compound, fast (dWr α = 0.8 at the compound grid’s MACs per φ)', helpGroup: 'GRID'}),
     base: Flags.string({description: 'base network for --dims (default efficientnet-b0)', helpGroup: 'GRID'}),
-    'phi-max': Flags.string({description: 'compound grid of --dims: φ = 0…N (default 7)', helpGroup: 'GRID'}),
+    'phi-max': Flags.string({description: 'compound and fast grids of --dims: φ = 0…N (default 7)', helpGroup: 'GRID'}),
     models: Flags.string({description: 'comma list of named models, e.g. efficientnet-b0,efficientnet-b7', helpGroup: 'GRID'}),
     grid: Flags.string({description: 'grid file (JSON; see docs/sweep.md)', helpGroup: 'GRID'}),
     onnx: Flags.string({description: 'time these ONNX files instead of emitted networks (repeatable)', multiple: true, helpGroup: 'GRID'}),
@@ -64,6 +64,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     resume: Flags.boolean({description: 'continue the sweep in --out: skip points already in results.jsonl'}),
     shard: Flags.string({description: 'run shard k of n (k/n) of the grid: points whose index ≡ k−1 mod n'}),
     cache: Flags.string({description: 'model cache directory (default $XDG_CACHE_HOME or ~/.cache/effscale/models)'}),
+    'max-memory': maxMemoryFlag,
   }
 
   async run(): Promise<SweepResult> {
@@ -106,6 +107,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
           profile: flags.profile,
           cacheDir: flags.cache ?? defaultCacheDir(),
           seed,
+          maxMemory: parseMaxMemory(flags['max-memory']),
           threads,
         },
         {

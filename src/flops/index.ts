@@ -7,7 +7,7 @@ import type {Lowered} from '../arch/ops.js'
 import type {Point} from '../arch/spec.js'
 import type {Target} from '../arch/target.js'
 import {analyze, CONVENTION, total, type Breakdown, type BreakdownRow, type Totals} from './count.js'
-import type {Memory} from './memory.js'
+import type {DType, Memory} from './memory.js'
 
 export {CONVENTION} from './count.js'
 
@@ -20,7 +20,7 @@ export interface CostResult extends Totals {
   breakdown?: BreakdownRow[]
 }
 
-export function costTarget(target: Target, opts: {batch?: number; breakdown?: Breakdown} = {}): CostResult {
+export function costTarget(target: Target, opts: {batch?: number; breakdown?: Breakdown; dtype?: DType} = {}): CostResult {
   const net = lower(target.base, target.point)
   const a = analyze(net, opts)
   return {model: target.label, base: target.base.name, point: target.point, convention: CONVENTION, ...a}

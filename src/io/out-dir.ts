@@ -75,6 +75,22 @@ export function ensureParentDir(file: string, flag: string): void {
   makeDir(path.dirname(path.resolve(file)), `${flag} ${file}`)
 }
 
+/**
+ * ensureOutDir's checks that create nothing (pseudo filesystem, not a directory, not writable),
+ * so that a command refuses a bad `flag dir` before its slow work, and before reading its inputs.
+ */
+export function checkOutDir(dir: string, flag: string): void {
+  const at = `${flag} ${dir}`
+  const {existing} = splitExisting(path.resolve(dir), at)
+  refusePseudoFs(existing, at)
+  if (!statSync(existing).isDirectory()) throw new IoError(`${at}: ${existing} is not a directory (ENOTDIR)`, 'ENOTDIR', EXIT.usage)
+  try {
+    accessSync(existing, constants.W_OK)
+  } catch (error) {
+    throw ioError(`${at}: cannot write there`, error)
+  }
+}
+
 function makeDir(dir: string, at: string): void {
   const abs = path.resolve(dir)
   const {existing, missing} = splitExisting(abs, at)

@@ -5,7 +5,9 @@
  * Graph: input → [preprocess] → one ONNX node chain per lowered op → [N, classes].
  * - conv: Conv with BN folded into it (see foldedBnParams) → activation
  *   (swish = Sigmoid + Mul, relu = Relu, relu6 = Clip(0, 6), sigmoid = Sigmoid);
- *   gap → GlobalAveragePool, mul → Mul, add → Add, maxpool → MaxPool, linear → Flatten + Gemm.
+ *   (hardswish = HardSwish, hardsigmoid = HardSigmoid(1/6, 1/2), gelu = erf form);
+ *   gap → GlobalAveragePool, mul → Mul, add → Add, maxpool → MaxPool, linear → Flatten + Gemm,
+ *   layernorm → Transpose + LayerNormalization(axis −1) + Transpose, scale → Mul by [c, 1, 1].
  * - dtype fp16: all weights and arithmetic in float16; the float32 input is Cast in and the
  *   logits Cast out, so callers always feed and read float32 whatever the dtype.
  * - input uint8-nhwc: [N, H, W, 3] uint8 → Transpose to NCHW → Cast → (x − mean) / std with
@@ -16,7 +18,7 @@
 import type {ActFn, ConvOp, Lowered, Op} from '../arch/ops.js'
 import {UserError} from '../errors.js'
 import {halfBits, halfBitsInto} from './half.js'
-import {AttrType, DT, onnx, type IAttributeProto, type INodeProto, type ITensorProto, type IValueInfoProto} from './proto.js'
+import {AttrType, DT, onnx, type IAttributeProto, type IModelProto, type INodeProto, type ITensorProto, type IValueInfoProto} from './proto.js'
 
 export interface EmitOptions {
   batch: number | 'dynamic'
@@ -49,6 +51,11 @@ export function foldedBnParams(net: Lowered): number {
 }
 
 export function emitModel(net: Lowered, opts: EmitOptions): Uint8Array {
+  return onnx.ModelProto.encode(buildModel(net, opts)).finish()
+}
+
+/** The model as a protobuf object, weights as raw_data views: export.ts may move them to external data before encoding. */
+export function buildModel(net: Lowered, opts: EmitOptions): IModelProto {
   const g = new GraphBuilder(opts)
   const last = net.ops[net.ops.length - 1]
   if (!last || last.kind !== 'linear') throw new Error(`${net.network}: the lowered network must end in a linear layer`)
@@ -87,10 +94,11 @@ export function emitModel(net: Lowered, opts: EmitOptions): Uint8Array {
       {key: 'effscale.bn', value: 'folded into conv bias'},
     ],
   }
-  return onnx.ModelProto.encode(model).finish()
+  return model
 }
 
 function emitOp(g: GraphBuilder, op: Op, x: string[], out: string, residualBranch: boolean): string {
+  // Exhaustive: a new op kind without a case here is a compile error (return type string).
   switch (op.kind) {
     case 'conv':
       return emitConv(g, op, x[0], out, residualBranch)
@@ -123,11 +131,25 @@ function emitOp(g: GraphBuilder, op: Op, x: string[], out: string, residualBranc
       g.node('Gemm', inputs, [out], op.name, [attrInt('transB', 1)])
       return out
     }
+    case 'layernorm': {
+      // LayerNorm over channels of NCHW: to NHWC, normalise the last axis, back (as LayerNorm2d).
+      const nhwc = `${op.name}.nhwc`
+      const normed = `${op.name}.normed`
+      g.node('Transpose', x, [nhwc], nhwc, [attrInts('perm', [0, 2, 3, 1])])
+      const scale = g.weight(`${op.name}.weight`, [op.out.c], 0.05, 1)
+      const bias = g.weight(`${op.name}.bias`, [op.out.c], 0.05)
+      g.node('LayerNormalization', [nhwc, scale, bias], [normed], op.name, [attrInt('axis', -1), attrFloat('epsilon', 1e-6)])
+      g.node('Transpose', [normed], [out], `${op.name}.nchw`, [attrInts('perm', [0, 3, 1, 2])])
+      return out
+    }
+    case 'scale':
+      g.node('Mul', [x[0], g.weight(`${op.name}.weight`, [op.out.c, 1, 1], 0.05, residualBranch ? 0.01 : 1)], [out], op.name)
+      return out
   }
 }
 
 /** He-style gain per activation: the uniform bound keeps the output variance near the input's. */
-const GAIN: Record<ActFn | 'none', number> = {relu: 2, relu6: 2, swish: 4, sigmoid: 1, none: 1}
+const GAIN: Record<ActFn | 'none', number> = {relu: 2, relu6: 2, swish: 4, sigmoid: 1, hardswish: 4, hardsigmoid: 1, gelu: 2, none: 1}
 
 function emitConv(g: GraphBuilder, op: ConvOp, x: string, out: string, residualBranch: boolean): string {
   const fanIn = (op.in.c / op.groups) * op.kernel * op.kernel
@@ -169,7 +191,7 @@ class GraphBuilder {
    * A seeded uniform(−bound, bound) initializer, written straight into its raw_data buffer
    * (one allocation per tensor, no JS number arrays: B7 has 66 M weights).
    */
-  weight(name: string, dims: number[], bound: number): string {
+  weight(name: string, dims: number[], bound: number, center = 0): string {
     const n = dims.reduce((a, b) => a * b, 1)
     const rng = this.rng
     let raw: Uint8Array
@@ -179,13 +201,13 @@ class GraphBuilder {
       const chunk = this.scratch
       for (let off = 0; off < n; off += chunk.length) {
         const m = Math.min(chunk.length, n - off)
-        for (let i = 0; i < m; i++) chunk[i] = (2 * rng() - 1) * bound
+        for (let i = 0; i < m; i++) chunk[i] = center + (2 * rng() - 1) * bound
         halfBitsInto(chunk, v, off, m)
       }
       raw = new Uint8Array(v.buffer)
     } else {
       const v = new Float32Array(n)
-      for (let i = 0; i < n; i++) v[i] = (2 * rng() - 1) * bound
+      for (let i = 0; i < n; i++) v[i] = center + (2 * rng() - 1) * bound
       raw = new Uint8Array(v.buffer)
     }
     this.initializers.push({name, dims, dataType: this.dt, rawData: raw})
@@ -218,6 +240,25 @@ class GraphBuilder {
         this.node('Mul', [x, s], [out], `${base}.swish`)
         break
       }
+      case 'hardswish':
+        this.node('HardSwish', [x], [out], `${base}.hardswish`)
+        break
+      case 'hardsigmoid':
+        // PyTorch's hardsigmoid: relu6(x + 3) / 6.
+        this.node('HardSigmoid', [x], [out], `${base}.hardsigmoid`, [attrFloat('alpha', 1 / 6), attrFloat('beta', 0.5)])
+        break
+      case 'gelu': {
+        // Exact GELU (opset 17 has no Gelu op): 0.5 · x · (1 + erf(x / √2)).
+        const p = `${base}.gelu`
+        this.node('Mul', [x, this.constant('const.rsqrt2', [], [Math.SQRT1_2])], [`${p}.scaled`], `${p}.scale`)
+        this.node('Erf', [`${p}.scaled`], [`${p}.erf`], `${p}.erf`)
+        this.node('Add', [`${p}.erf`, this.constant('const.one', [], [1])], [`${p}.plus1`], `${p}.plus1`)
+        this.node('Mul', [x, `${p}.plus1`], [`${p}.xplus`], `${p}.mulx`)
+        this.node('Mul', [`${p}.xplus`, this.constant('const.half', [], [0.5])], [out], `${p}.half`)
+        break
+      }
+      default:
+        return unreachable(fn)
     }
     return out
   }
@@ -255,6 +296,10 @@ function xorshift(seed: number): () => number {
   }
 }
 
+const unreachable = (x: never): never => {
+  throw new Error(`unhandled activation ${String(x)}`)
+}
+const attrFloat = (name: string, f: number): IAttributeProto => ({name, type: AttrType.FLOAT, f})
 const attrInt = (name: string, i: number): IAttributeProto => ({name, type: AttrType.INT, i})
 const attrInts = (name: string, ints: number[]): IAttributeProto => ({name, type: AttrType.INTS, ints})
 

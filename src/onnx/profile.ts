@@ -2,49 +2,68 @@
  * Profile any ONNX file: decode it (onnx-proto; weights stay views into the file buffer, never
  * copied), check external data files, infer shapes node by node from the graph inputs (a given
  * input shape fills dynamic dims), and cost every node with the one ONNX cost table (rules.ts).
- * Ops without a rule are listed in `unsupportedOps` and warned about — never counted as zero.
+ * Ops without a rule are listed in `unsupportedOps` and warned about — never counted as zero —
+ * and every node they keep from being costed is listed in `uncountedNodes` (walk.ts).
  */
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {UserError} from '../errors.js'
-import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type ITensorProto, type IValueInfoProto, type LongLike} from './proto.js'
-import {isSupported, RULES} from './rules.js'
-import {Attrs, bytesPerElement, InferError, numel, tensorValue, type Value} from './values.js'
+import {checkExternalData} from './external-data.js'
+import {dtypeName, num, onnx, type IGraphProto, type IModelProto, type IValueInfoProto, type LongLike} from './proto.js'
+import type {Observation, ObservedInput} from './observe.js'
+import type {Rule} from './rules.js'
+import {graphTraffic} from './traffic.js'
+import {bytesPerElement, numel, tensorValue, type Value} from './values.js'
+import {validateGraph} from './validate.js'
+import {qualifiedOp, Scope, walkGraph, type NodeRow, type UncountedNode, type WalkState} from './walk.js'
 
-export interface NodeRow {
-  name: string
-  opType: string
-  macs: number
-  otherOps: number
-  params: number
-  outShape: number[]
-}
+export type {NodeRow, UncountedNode} from './walk.js'
 
 export interface OnnxProfile {
   file: string
-  /** Multiply-accumulates of Conv/ConvTranspose/Gemm/MatMul for the given input shape. */
+  /** Multiply-accumulates of convolutions, matrix products and Einsum for the given input shape. */
   macs: number
   /** 2 × macs. */
   flops: number
-  /** Elements of all initializers. */
+  /** Elements of all initializers (subgraphs' included). */
   params: number
   otherOps: number
+  /** True when some node could not be costed: macs, flops and otherOps are then lower bounds. */
+  lowerBound: boolean
+  /** Bytes read and written under the fused rule of traffic.ts (same rule as the analytic count). */
+  bytes: number
   /** Op types without a cost rule (their nodes are not counted). */
   unsupportedOps: string[]
-  /** Human-readable problems: unsupported ops, nodes whose shapes could not be inferred. */
+  /** Every node not costed — unsupported, not inferable, or downstream of one — with the first cause. */
+  uncountedNodes: UncountedNode[]
+  /** Op types costed by the user's rule file. */
+  userRules: string[]
+  /** Human-readable problems: unsupported ops, uncounted nodes, upper bounds taken. */
   warnings: string[]
-  inputs: Array<{name: string; shape: number[]; dtype: string}>
+  inputs: Array<{name: string; shape: number[]; dtype: string; values?: number[]}>
+  /** With `--shapes ort`: the seeded input that was run, and the nodes whose shapes came from that run. */
+  observed?: {seed: number; inputs: ObservedInput[]; nodes: string[]}
   nodes?: NodeRow[]
 }
 
 export interface ProfileOptions {
   /** Shape for the first graph input; required when it has dynamic dims. */
   inputShape?: number[]
+  /** Values of small integer or scale inputs, by input name (shapes, sizes, trip counts). */
+  inputValues?: Record<string, number[]>
+  /** Rules for op types the table lacks (user-rules.ts). */
+  userRules?: Map<string, Rule>
+  /** Shapes observed by running the graph once (observe.ts), used where inference stops. */
+  observed?: Observation
   /** Include per-node rows. */
   nodes?: boolean
 }
 
 export function profileOnnxFile(file: string, opts: ProfileOptions = {}): OnnxProfile {
+  return profileOnnxBytes(readOnnxFile(file), {...opts, file, baseDir: path.dirname(file)})
+}
+
+export function readOnnxFile(file: string): Uint8Array {
   let bytes: Uint8Array
   try {
     if (!statSync(file).isFile()) throw new UserError(`${file}: not a file`)
@@ -54,33 +73,34 @@ export function profileOnnxFile(file: string, opts: ProfileOptions = {}): OnnxPr
     const code = (error as NodeJS.ErrnoException).code
     throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
   }
-  return profileOnnxBytes(bytes, {...opts, file, baseDir: path.dirname(file)})
+  return bytes
 }
 
 export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {baseDir?: string; file?: string} = {}): OnnxProfile {
   const file = opts.file ?? '<onnx bytes>'
   const model = decode(bytes, file)
-  const graph = model.graph!
+  // Nodes in topological order: a graph no runtime could execute is refused before any costing.
+  const graph = {...model.graph!, node: validateGraph(model.graph!, file)}
   checkExternalData(graph, file, opts.baseDir)
   const opset = num((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version as LongLike) || 1
 
   // Initializers: params are their elements; small ones keep values for constant folding.
-  const values = new Map<string, Value>()
+  const scope = new Scope()
   const paramsOf = new Map<string, number>()
   for (const t of graph.initializer ?? []) {
     const v = tensorValue(t)
-    values.set(t.name ?? '', v)
+    scope.set(t.name ?? '', v)
     paramsOf.set(t.name ?? '', numel(v.shape))
   }
   for (const s of graph.sparseInitializer ?? []) {
     const name = s.values?.name ?? ''
     const shape = (s.dims ?? []).map((d) => num(d as LongLike))
-    values.set(name, {shape, dtype: s.values?.dataType ?? 0})
+    scope.set(name, {shape, dtype: s.values?.dataType ?? 0})
     paramsOf.set(name, numel(shape))
   }
-  const params = [...paramsOf.values()].reduce((a, b) => a + b, 0)
-  const inputs = resolveInputs(graph, values, file, opts.inputShape)
-  for (const i of inputs) values.set(i.name, {shape: i.shape, dtype: i.dtypeCode})
+  const params = [...paramsOf.values()].reduce((a, b) => a + b, 0) + subgraphParams(graph)
+  const inputs = resolveInputs(graph, (n) => scope.get(n) !== undefined, file, opts.inputShape, opts.inputValues ?? {})
+  for (const i of inputs) scope.set(i.name, {shape: i.shape, dtype: i.dtypeCode, ...(i.values ? {data: i.values} : {})})
 
   // Shapes recorded in the file, used only where inference cannot go (after an unsupported op).
   const recorded = new Map<string, Value>()
@@ -89,65 +109,79 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     if (v) recorded.set(vi.name ?? '', v)
   }
 
-  let macs = 0
-  let otherOps = 0
-  const unsupported = new Set<string>()
-  const uninferred: string[] = []
-  const rows: NodeRow[] = []
-  const claimed = new Set<string>()
-  ;(graph.node ?? []).forEach((node, index) => {
-    const opType = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : (node.opType ?? '')
-    const name = node.name || `${opType}_${index}`
-    const ins = (node.input ?? []).map((n) => (n ? values.get(n) : undefined))
-    let out: Value[] = []
-    let cost = {macs: 0, otherOps: 0}
-    if (!isSupported(opType)) unsupported.add(opType)
-    else {
-      try {
-        const r = RULES[opType]({opType, inputs: ins, attrs: new Attrs(node), opset})
-        out = r.outputs
-        cost = {macs: r.macs ?? 0, otherOps: r.otherOps ?? 0}
-      } catch (error) {
-        if (!(error instanceof InferError)) throw error
-        uninferred.push(`${name} (${opType}): ${error.message}`)
-      }
-    }
-    ;(node.output ?? []).forEach((o, i) => {
-      const v = out[i] ?? recorded.get(o)
-      if (o && v) values.set(o, v)
-    })
-    macs += cost.macs
-    otherOps += cost.otherOps
-    if (opts.nodes) {
-      // Each initializer's elements are attributed to the first node that reads it.
-      let p = 0
-      for (const n of node.input ?? []) {
-        if (paramsOf.has(n) && !claimed.has(n)) {
-          claimed.add(n)
-          p += paramsOf.get(n)!
-        }
-      }
-      rows.push({name, opType, ...cost, params: p, outShape: values.get(node.output?.[0] ?? '')?.shape ?? []})
-    }
-  })
+  const st: WalkState = {
+    file,
+    opset,
+    userRules: opts.userRules ?? new Map(),
+    usedUserRules: new Set(),
+    unsupported: new Set(),
+    uncounted: [],
+    notes: [],
+    recorded,
+    ...(opts.observed ? {observed: opts.observed.shapes} : {}),
+    observedNodes: [],
+    paramsOf,
+    claimed: new Set(),
+    ...(opts.nodes ? {rows: []} : {}),
+  }
+  const {macs, otherOps} = walkGraph(graph, scope, st)
 
-  const unsupportedOps = [...unsupported].sort()
+  // Memory traffic of the top-level graph under the fused rule (traffic.ts); subgraph bodies move no bytes here.
+  const top = graph.node ?? []
+  const traffic = graphTraffic(
+    top.map((n) => ({opType: n.opType ?? '', inputs: n.input ?? [], outputs: n.output ?? []})),
+    (name) => {
+      const v = scope.get(name)
+      if (!v) return undefined
+      const weight = paramsOf.has(name)
+      return {bytes: numel(v.shape) * (bytesPerElement(v.dtype) ?? 0), weight, constant: !weight && v.data !== undefined}
+    },
+    new Set((graph.output ?? []).map((o) => o.name ?? '')),
+  )
+  if (st.rows) {
+    const byName = new Map(top.map((n, i) => [n.name || `${qualifiedOp(n)}_${i}`, traffic.perNode[i]]))
+    for (const r of st.rows) r.bytes = byName.get(r.name) ?? 0
+  }
+
+  const unsupportedOps = [...st.unsupported].sort()
   const warnings: string[] = []
   if (unsupportedOps.length) warnings.push(`unsupported ops, not counted: ${unsupportedOps.join(', ')}`)
-  if (uninferred.length) {
-    warnings.push(`${uninferred.length} node(s) not counted, shapes unknown; first: ${uninferred[0]}`)
+  if (st.uncounted.length) {
+    const first = st.uncounted[0]
+    warnings.push(`${st.uncounted.length} node(s) not counted, shapes unknown; first: ${first.cause}`)
   }
+  warnings.push(...st.notes)
   return {
     file,
     macs,
     flops: 2 * macs,
     params,
     otherOps,
+    lowerBound: st.uncounted.length > 0,
+    bytes: traffic.bytes,
     unsupportedOps,
+    uncountedNodes: st.uncounted,
+    userRules: [...st.usedUserRules].sort(),
     warnings,
-    inputs: inputs.map(({name, shape, dtype}) => ({name, shape, dtype})),
-    ...(opts.nodes ? {nodes: rows} : {}),
+    inputs: inputs.map(({name, shape, dtype, values}) => ({name, shape, dtype, ...(values ? {values} : {})})),
+    ...(opts.observed ? {observed: {seed: opts.observed.seed, inputs: opts.observed.inputs, nodes: st.observedNodes}} : {}),
+    ...(opts.nodes ? {nodes: st.rows} : {}),
   }
+}
+
+/** Initializer elements of If/Loop/Scan bodies, at any depth. */
+function subgraphParams(graph: IGraphProto): number {
+  let n = 0
+  for (const node of graph.node ?? []) {
+    for (const a of node.attribute ?? []) {
+      for (const g of [a.g, ...(a.graphs ?? [])]) {
+        if (!g) continue
+        for (const t of g.initializer ?? []) n += numel((t.dims ?? []).map((d) => num(d as LongLike)))
+        n += subgraphParams(g)
+      }
+    }
+  }
+  return n
 }
 
 function decode(bytes: Uint8Array, file: string): IModelProto {
@@ -165,46 +199,42 @@ function decode(bytes: Uint8Array, file: string): IModelProto {
   return model
 }
 
-/** Every external data file must exist and hold the bytes the tensor claims. */
-function checkExternalData(graph: IGraphProto, file: string, baseDir: string | undefined): void {
-  for (const t of graph.initializer ?? []) {
-    if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue
-    const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']))
-    const location = kv.get('location')
-    if (!location) throw new UserError(`${file}: tensor "${t.name}" has external data without a location`)
-    if (baseDir === undefined) throw new UserError(`${file}: tensor "${t.name}" has external data; profile the file from disk`)
-    const where = path.resolve(baseDir, location)
-    let size: number
-    try {
-      size = statSync(where).size
-    } catch {
-      throw new UserError(`${file}: external data file "${location}" of tensor "${t.name}" not found in ${baseDir}`)
-    }
-    const need = Number(kv.get('offset') ?? 0) + Number(kv.get('length') ?? expectedBytes(t))
-    if (size < need) throw new UserError(`${file}: external data file "${location}" is too short for tensor "${t.name}" (${size} < ${need} bytes)`)
-  }
-}
-
-function expectedBytes(t: ITensorProto): number {
-  return numel((t.dims ?? []).map((d) => num(d as LongLike))) * (bytesPerElement(t.dataType ?? 0) ?? 0)
-}
-
 interface ResolvedInput {
   name: string
   shape: number[]
   dtype: string
   dtypeCode: number
+  values?: number[]
 }
 
-/** Graph inputs that are not initializers, with static shapes; inputShape fills the first one. */
-function resolveInputs(graph: IGraphProto, values: Map<string, Value>, file: string, inputShape?: number[]): ResolvedInput[] {
-  const real = (graph.input ?? []).filter((i) => !values.has(i.name ?? ''))
+/**
+ * Graph inputs that are not initializers, with static shapes: inputShape fills the first one,
+ * inputValues give an input its values (and, when its dims are dynamic, the shape [n]).
+ */
+function resolveInputs(
+  graph: IGraphProto, isInitializer: (name: string) => boolean, file: string, inputShape: number[] | undefined, inputValues: Record<string, number[]>,
+): ResolvedInput[] {
+  const real = (graph.input ?? []).filter((i) => !isInitializer(i.name ?? ''))
+  for (const name of Object.keys(inputValues)) {
+    if (!real.some((i) => i.name === name)) {
+      throw new UserError(`--input-value ${name}: ${file} has no input "${name}" (inputs: ${real.map((i) => i.name).join(', ') || 'none'})`)
+    }
+  }
   return real.map((vi, index) => {
     const name = vi.name ?? ''
     const tt = vi.type?.tensorType
     const dims = tt?.shape?.dim?.map((d) => (d.dimValue != null && num(d.dimValue as LongLike) > 0 ? num(d.dimValue as LongLike) : (d.dimParam || '?')))
     const declared = dims ? `[${dims.join(', ')}]` : '(no shape)'
     const base = {name, dtype: dtypeName(tt?.elemType), dtypeCode: tt?.elemType ?? 0}
+    const values = inputValues[name]
+    if (values) {
+      const fixed = dims && dims.every((d) => typeof d === 'number') ? (dims as number[]) : undefined
+      const shape = fixed ?? (dims?.length === 0 ? [] : [values.length])
+      if (numel(shape) !== values.length || (dims && dims.length !== shape.length)) {
+        throw new UserError(`--input-value ${name}: ${values.length} value(s) do not fit input "${name}" of ${file}, declared ${declared}`)
+      }
+      return {...base, shape, values}
+    }
     if (index === 0 && inputShape) {
       const fits = dims && dims.length === inputShape.length && dims.every((d, i) => typeof d !== 'number' || d === inputShape[i])
       if (!fits) throw new UserError(`--input-shape ${inputShape.join('x')} does not fit input "${name}" of ${file}, declared ${declared}`)

@@ -3,7 +3,7 @@
  * Only small integer/float tensors keep their values (for Reshape targets built by
  * Shape → Gather → Unsqueeze → Concat chains); weights are never copied or read.
  */
-import {AttrType, DT, num, onnx, type IAttributeProto, type INodeProto, type ITensorProto, type LongLike} from './proto.js'
+import {AttrType, DT, num, onnx, type IAttributeProto, type IGraphProto, type INodeProto, type ITensorProto, type LongLike} from './proto.js'
 
 export interface Value {
   shape: number[]
@@ -118,6 +118,11 @@ export class Attrs {
   tensor(name: string): ITensorProto | undefined {
     const a = this.byName.get(name)
     return a?.type === AttrType.TENSOR || a?.t ? (a.t ?? undefined) : undefined
+  }
+
+  /** A subgraph attribute (If's branches, Loop's and Scan's body). */
+  graph(name: string): IGraphProto | undefined {
+    return this.byName.get(name)?.g ?? undefined
   }
 
   floats(name: string): number[] | undefined {

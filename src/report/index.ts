@@ -17,7 +17,6 @@ import {buildCharts} from './charts/index.js'
 import {readEmbedScripts, reportHtml} from './html.js'
 import {placeLabels} from './labels.js'
 import {readPaperTables} from './paper.js'
-import {schemaErrors, toPng, toSvg} from './render.js'
 import {distinctLabels, loadSweep} from './sweep.js'
 
 export interface ReportOptions {
@@ -58,12 +57,15 @@ export async function buildReport(opts: ReportOptions): Promise<ReportResult> {
   if (timm && timm.format !== 'timm') throw new UserError(`--timm ${opts.timm}: not a timm results file (needs model, img_size, top1 and no base column)`)
   const benchmarks = (opts.benchmarks ?? []).map((f) => parseBenchmarkCsv(readText(f, '--benchmark'), f))
   if (benchmarks.length && !timm && accuracy?.format !== 'timm') throw new UserError('--benchmark gives throughput to timm models: add their accuracy with --timm FILE (timm\'s results CSV), or give that file as --accuracy')
+  // A bad --out is refused once the inputs are read, before any chart is drawn.
+  ensureOutDir(opts.out, '--out')
   const built = buildCharts({paper: readPaperTables(), runs, accuracy, timm, benchmarks})
   // What was done to the input numbers (e.g. fractions read as percent) is said, not hidden.
   const notes = [...[accuracy, timm].flatMap((d) => d?.notes ?? []), ...built.notes]
   const charts: Chart[] = []
   for (const c of built.charts) charts.push(await placeLabels(c))
-  ensureOutDir(opts.out, '--out')
+  // vega, vega-lite, ajv's Vega-Lite schema and resvg: loaded only to draw.
+  const {schemaErrors, toPng, toSvg} = await import('./render.js')
 
   const files: ChartFiles[] = []
   for (const chart of charts) {

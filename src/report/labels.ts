@@ -7,8 +7,7 @@
  * and of every point; a label with no such side is left to the tooltip (and counted in the
  * subtitle). Text is measured with the bundled font's own advance widths (text-width.ts).
  */
-import {parse, View} from 'vega'
-import {compile, type TopLevelSpec} from 'vega-lite'
+import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, Layers, PlotRow} from './chart.js'
 import {textWidth} from './text-width.js'
 
@@ -112,6 +111,8 @@ export async function placeLabels(chart: Chart): Promise<Chart> {
   const fields = [...new Set([...JSON.stringify(spec).matchAll(/"lbl__(\w+?)__right"/g)].map((m) => m[1]))]
   if (!values || fields.length === 0) return chart
   const probe = {...spec, data: {values: values.map((r, i) => ({...r, __label: i, ...Object.fromEntries(fields.map((f) => [f, 'right']))}))}}
+  // vega and vega-lite load here, at the first chart, not when a command starts.
+  const [{parse, View}, {compile}] = await Promise.all([import('vega'), import('vega-lite')])
   const view = new View(parse(compile(probe as TopLevelSpec).spec), {renderer: 'none'})
   await view.runAsync()
   const labels: Pending[] = []

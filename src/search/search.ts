@@ -44,8 +44,10 @@ export interface CostedCandidate extends Candidate {
 export interface Measured {
   /** Trained top-1 of this candidate, if a trial was given. */
   top1: number | null
-  /** Measured latency (ms), if a sweep measured this candidate. */
+  /** Measured latency (ms), if a sweep measured this candidate, else predicted by a latency model. */
   latencyMs: number | null
+  /** True when latencyMs was predicted by a latency model (effscale calibrate), not measured. */
+  latencyPredicted?: boolean
 }
 
 export interface RankedCandidate extends CostedCandidate, Measured {
@@ -124,7 +126,7 @@ export interface RankOptions {
 export function rankCandidates(costed: readonly CostedCandidate[], measured: readonly Measured[], o: RankOptions): RankedCandidate[] {
   const mnas = o.mnas ?? MNAS
   const scored = costed.map((c, i) => {
-    const {top1, latencyMs} = measured[i] ?? {top1: null, latencyMs: null}
+    const {top1, latencyMs, latencyPredicted = false} = measured[i] ?? {top1: null, latencyMs: null}
     let score: number | null = null
     if (o.objective === 'mnas' && top1 !== null) score = top1 * (c.macs / mnas.target) ** mnas.w
     else if (o.objective === 'accuracy' && top1 !== null) score = top1
@@ -132,7 +134,7 @@ export function rankCandidates(costed: readonly CostedCandidate[], measured: rea
       // Within the budget the most accurate wins when trials exist; otherwise the fastest.
       score = top1 ?? -latencyMs
     }
-    return {...c, top1, latencyMs, score, rank: null as number | null}
+    return {...c, top1, latencyMs, latencyPredicted, score, rank: null as number | null}
   })
   const nearTarget = (c: CostedCandidate) => Math.abs(c.realRatio - o.targetRatio)
   scored.sort((x, y) => {

@@ -1,5 +1,5 @@
 /** A user grid file (--grid): JSON, validated with ajv; errors name the file and the field. */
-import {Ajv} from 'ajv'
+import {ajvModule, lazy} from '../lazy.js'
 import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {DIMS, DTYPES, INPUTS, scaled, variant, type Dim, type Dtype, type InputLayout, type Shape0} from './grid.js'
@@ -55,7 +55,7 @@ const SCHEMA = {
   },
 } as const
 
-const validate = new Ajv({allErrors: false}).compile<GridFile>(SCHEMA)
+const validator = lazy(() => new (ajvModule().Ajv)({allErrors: false}).compile<GridFile>(SCHEMA))
 
 export function parseGridFile(text: string, source: string): GridFile {
   let raw: unknown
@@ -64,6 +64,7 @@ export function parseGridFile(text: string, source: string): GridFile {
   } catch (error) {
     throw new UserError(`--grid ${source}: not valid JSON (${(error as Error).message})`)
   }
+  const validate = validator()
   if (!validate(raw)) throw new UserError(`--grid ${source}: ${describeAjvError(validate.errors?.[0], 'invalid grid')}`)
   const g = raw
   if (!g.dims?.length && !g.models?.length && !g.points?.length) {

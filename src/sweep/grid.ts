@@ -7,6 +7,7 @@
 import {createHash} from 'node:crypto'
 import {baseByName, pointLabel, resolveTarget} from '../arch/target.js'
 import {PAPER_COEFFICIENTS} from '../arch/point.js'
+import {FAST_ALPHA, multipliersAt} from '../arch/strategies.js'
 import {PAPER_FAMILY} from '../arch/variants.js'
 import {UserError} from '../errors.js'
 import {EMIT_DTYPES, EMIT_INPUTS} from '../onnx/emit.js'
@@ -16,7 +17,7 @@ export const DTYPES = EMIT_DTYPES
 export type Dtype = (typeof DTYPES)[number]
 export const INPUTS = EMIT_INPUTS
 export type InputLayout = (typeof INPUTS)[number]
-export const DIMS = ['width', 'depth', 'resolution', 'figure4', 'compound'] as const
+export const DIMS = ['width', 'depth', 'resolution', 'figure4', 'compound', 'fast'] as const
 export type Dim = (typeof DIMS)[number]
 
 /** The paper's Figure 3 grids (multipliers of B0). */
@@ -77,8 +78,10 @@ export function scaled(
   baseName: string,
   m: {depth?: number; width?: number; resolution?: number; imageSize?: number; phi?: number},
 ): Shape0 {
-  const t = resolveTarget({base: baseName, ...m})
-  const label = m.phi === undefined ? pointLabel(baseName, t.point) : `${baseName} φ=${m.phi}`
+  // A fast point carries its φ as a label only: its multipliers are explicit, not α^φ.
+  const {phi, ...explicit} = m
+  const t = resolveTarget({base: baseName, ...(grid === 'fast' ? explicit : m)})
+  const label = phi === undefined ? pointLabel(baseName, t.point) : `${baseName} ${grid === 'fast' ? 'fast ' : ''}φ=${phi}`
   const {depth, width, resolution, imageSize} = t.point
   return {grid, model: label, base: baseName, depth: r4(depth), width: r4(width), resolution: r4(resolution), imageSize, phi: m.phi ?? null}
 }
@@ -102,8 +105,13 @@ export function dimShapes(baseName: string, dims: readonly Dim[], phiMax = 7): S
         const g = `width@d${depth}r${resolution}`
         out.push(...FIGURE3.width.map((width) => scaled(g, baseName, {depth, width, resolution})))
       }
-    } else {
+    } else if (dim === 'compound') {
       for (let phi = 0; phi <= phiMax; phi++) out.push(scaled('compound', baseName, {phi, ...PAPER_COEFFICIENTS}))
+    } else {
+      // Fast dWr(0.8) at the compound family's ideal MACs per φ, so the two grids pair up.
+      const {alpha, beta, gamma} = PAPER_COEFFICIENTS
+      const step = alpha * beta ** 2 * gamma ** 2
+      for (let phi = 0; phi <= phiMax; phi++) out.push(scaled('fast', baseName, {...multipliersAt({kind: 'fast', alpha: FAST_ALPHA}, step ** phi), phi}))
     }
   }
   return out

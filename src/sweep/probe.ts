@@ -1,7 +1,5 @@
 /** A tiny ONNX model (one GlobalAveragePool) to find out whether an EP loads. */
-import onnxProto from 'onnx-proto'
-
-const {onnx} = onnxProto
+import {onnx} from '../onnx/proto.js'
 
 export function probeModel(): Uint8Array {
   const shape = (dims: number[]) => ({dim: dims.map((dimValue) => ({dimValue}))})

@@ -14,6 +14,7 @@ import {IoError} from '../errors.js'
 import type {Clock} from './clock.js'
 import {diagnose} from './diagnose.js'
 import type {Emitter} from './emitter.js'
+import {checkGridCost} from './grid-cost.js'
 import {buildGrid, measureKey, shardPoints, type Grid, type GridPoint, type GridSpec} from './grid.js'
 import {lockSweepDir} from './lock.js'
 import {timeRound, type SweepTiming} from './measure.js'
@@ -26,7 +27,7 @@ import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
 import {readRunsFile} from './results.js'
 import {refMedians, roundOrder, roundStats, type RoundRun} from './rounds.js'
-import {chooseEp, ORT_VERSION, type Ep, type EpChoice, type SessionFactory} from './session.js'
+import {chooseEp, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
 import {median} from './stats.js'
 import {appendRecord, appendRun, ensureWritableDir, FILES, priorRecords, readRecords, repairJsonl, writeCsv, writeRunJson} from './store.js'
 
@@ -44,6 +45,8 @@ export interface SweepOptions {
   profile: boolean
   cacheDir: string
   seed: number
+  /** Refuse points whose weights + peak activations need more bytes (default: 50% of free memory). */
+  maxMemory?: number
   /** Intra-op threads for CPU sessions (default: the CPUs this process may use). */
   threads?: number
 }
@@ -91,6 +94,7 @@ export const ROUND_DEFAULTS: SweepTiming = {warmup: 3, runs: 3, minTimeMs: 50, r
 export async function runSweep(o: SweepOptions, d: SweepDeps): Promise<SweepSummary> {
   // A fixed grid is checked before anything touches the disk or the device.
   const fixed = typeof o.grid === 'function' ? undefined : 'id' in o.grid ? o.grid : buildGrid(o.grid)
+  if (fixed) checkGridCost(fixed, o.gridSource, o.maxMemory)
   ensureWritableDir(o.out)
   // One writer per directory: a second sweep on this --out is refused here (exit 2).
   const lock = lockSweepDir(o.out, '--out', 'sweep', d.warn)
@@ -130,6 +134,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
   if (decision.fallback) d.warn(decision.fallback)
   const ep = decision.ep
   const grid = fixed ?? buildGrid((o.grid as (ep: Ep) => GridSpec)(ep))
+  if (!fixed) checkGridCost(grid, o.gridSource, o.maxMemory)
   const points = o.shard ? shardPoints(grid.points, o.shard) : grid.points
   const timing: SweepTiming = {...ROUND_DEFAULTS, ...(typeof o.timing === 'function' ? o.timing(ep) : o.timing)}
   const threads = ep === 'cpu' ? (o.threads ?? os.availableParallelism()) : null
@@ -154,7 +159,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
   const now = d.now ?? (() => new Date())
   const meta: RunMeta = {
     effscale_version: effscaleVersion(),
-    ort_version: ORT_VERSION,
+    ort_version: ortVersion(),
     ...host,
     ep,
     ep_requested: o.ep,

@@ -2,8 +2,12 @@
  * ONNX Runtime sessions behind a small interface, so tests inject fakes and the CUDA path runs
  * through the same code on a CPU-only machine. The EP recorded is the one that actually loaded.
  */
-import * as ort from 'onnxruntime-node'
+import type * as Ort from 'onnxruntime-node'
+import {lazyRequire} from '../lazy.js'
 import {UserError} from '../errors.js'
+
+// Loaded at the first session: its native binding is not needed by a refused sweep.
+const ort = lazyRequire<typeof Ort>('onnxruntime-node')
 
 export type Ep = 'cuda' | 'cpu'
 export const EP_CHOICES = ['auto', 'cuda', 'cpu'] as const
@@ -18,7 +22,7 @@ export interface InputMeta {
 /** The part of an InferenceSession the sweep uses. */
 export interface SweepSession {
   readonly input: InputMeta
-  run(feeds: Record<string, ort.Tensor>): Promise<unknown>
+  run(feeds: Record<string, Ort.Tensor>): Promise<unknown>
   endProfiling(): void
   release(): Promise<void>
 }
@@ -44,10 +48,10 @@ let quieted = false
 export const ortFactory: SessionFactory = async (req) => {
   if (!quieted) {
     // ORT logs provider load failures natively; the sweep reports them in one line itself.
-    ort.env.logLevel = 'fatal'
+    ort().env.logLevel = 'fatal'
     quieted = true
   }
-  const opts: ort.InferenceSession.SessionOptions = {
+  const opts: Ort.InferenceSession.SessionOptions = {
     executionProviders: req.ep === 'cuda' ? [{name: 'cuda', deviceId: req.deviceId}, 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
@@ -56,7 +60,7 @@ export const ortFactory: SessionFactory = async (req) => {
   }
   // Two calls because create's overloads take a path or bytes, not the union of both.
   const s =
-    typeof req.model === 'string' ? await ort.InferenceSession.create(req.model, opts) : await ort.InferenceSession.create(req.model, opts)
+    typeof req.model === 'string' ? await ort().InferenceSession.create(req.model, opts) : await ort().InferenceSession.create(req.model, opts)
   const meta = s.inputMetadata[0]
   if (!meta || !meta.isTensor) throw new Error('model has no tensor input')
   const declared = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : NaN))
@@ -72,7 +76,7 @@ export const ortFactory: SessionFactory = async (req) => {
   }
 }
 
-export const ORT_VERSION: string = ort.env.versions.node ?? ort.env.versions.common
+export const ortVersion = (): string => ort().env.versions.node ?? ort().env.versions.common
 
 /** First line of an error, for one-line messages and records. */
 export function oneLine(error: unknown): string {
@@ -107,7 +111,7 @@ export async function chooseEp(factory: SessionFactory, want: EpChoice, deviceId
  * One input tensor matching the session's declared input, filled deterministically. Emitted
  * models take float32 or uint8 whatever their dtype (emit.ts casts inside the graph).
  */
-export function makeInput(meta: InputMeta, seed: number): ort.Tensor {
+export function makeInput(meta: InputMeta, seed: number): Ort.Tensor {
   const n = meta.shape.reduce((a, b) => a * b, 1)
   let x = seed >>> 0 || 1
   const next = () => {
@@ -121,12 +125,12 @@ export function makeInput(meta: InputMeta, seed: number): ort.Tensor {
     case 'uint8': {
       const a = new Uint8Array(n)
       for (let i = 0; i < n; i++) a[i] = Math.floor(next() * 256)
-      return new ort.Tensor('uint8', a, meta.shape)
+      return new (ort().Tensor)('uint8', a, meta.shape)
     }
     case 'float32': {
       const a = new Float32Array(n)
       for (let i = 0; i < n; i++) a[i] = next() * 2 - 1
-      return new ort.Tensor('float32', a, meta.shape)
+      return new (ort().Tensor)('float32', a, meta.shape)
     }
     default:
       throw new Error(`unsupported input type ${meta.type}`)

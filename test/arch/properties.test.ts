@@ -3,7 +3,9 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {BASES} from '../../src/arch/bases.js'
 import {lower} from '../../src/arch/lower.js'
-import {compoundMultipliers, resolvePoint} from '../../src/arch/point.js'
+import {compoundMultipliers, opsBound, resolvePoint} from '../../src/arch/point.js'
+import {estimateCost} from '../../src/flops/estimate.js'
+import {peakActivations} from '../../src/flops/memory.js'
 import {total} from '../../src/flops/count.js'
 
 const bases = Object.values(BASES)
@@ -58,4 +60,27 @@ test('compound MACs grow ≈ (α·β²·γ²)^φ up to rounding', () => {
     ),
     {numRuns: 100},
   )
+})
+
+test('the size guard bounds every base from above without lowering it', () => {
+  fc.assert(
+    fc.property(anyBase, mult, (b, d) => {
+      const base = bases[b]
+      const ops = lower(base, resolvePoint(base, {depth: d})).ops.length
+      assert.ok(ops <= opsBound(base, d), `${base.name} d=${d}: ${ops} ops > bound ${opsBound(base, d)}`)
+    }),
+    {numRuns: 100},
+  )
+})
+
+test('estimateCost: weight and activation bytes are the analytic params and peak, per dtype and batch', () => {
+  for (const base of bases) {
+    const point = resolvePoint(base, {})
+    const net = lower(base, point)
+    const e = estimateCost({base, point}, {batch: 3, dtype: 'fp16'})
+    assert.equal(e.ops, net.ops.length)
+    assert.equal(e.weightBytes, 2 * total(net.ops).params)
+    assert.equal(e.peakActivationBytes, 2 * 3 * peakActivations(net).elements)
+    assert.ok(e.fileBytes > e.weightBytes)
+  }
 })

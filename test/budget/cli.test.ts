@@ -186,8 +186,8 @@ describe('effscale check (CLI)', () => {
     const doc = jsonResult(r)
     assert.equal(doc.rows[0].value, costTarget(small).macs)
     assert.deepEqual(doc.rows.map((x) => [x.entry, x.field, x.verdict]), [
-      ['shipped', 'maxMacs', 'pass'], ['shipped', 'maxParams', 'pass'], ['shipped', 'unsupportedOps', 'pass'],
-      ['odd', 'maxParams', 'pass'], ['odd', 'unsupportedOps', 'fail'],
+      ['shipped', 'maxMacs', 'pass'], ['shipped', 'maxParams', 'pass'], ['shipped', 'unsupportedOps', 'pass'], ['shipped', 'uncountedNodes', 'pass'],
+      ['odd', 'maxParams', 'pass'], ['odd', 'unsupportedOps', 'fail'], ['odd', 'uncountedNodes', 'fail'],
     ])
     assert.deepEqual(doc.entries[1].unsupportedOps, ['FancyOp'])
   })

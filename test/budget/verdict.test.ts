@@ -47,6 +47,16 @@ describe('budget verdicts (pure)', () => {
     assert.match(r.message, /^latency: no latency measurement/)
   })
 
+  it('a negative or non-finite figure is an error verdict, never a pass', () => {
+    const rows = verdicts(entry({limits: {macs: 400e6, params: 5e6, flops: 1e9}}), measured({figures: {macs: -262656, params: NaN, flops: Infinity}}))
+    assert.deepEqual(rows.map((r) => [r.field, r.verdict, r.value, r.margin]), [
+      ['maxMacs', 'error', -262656, null],
+      ['maxFlops', 'error', null, null],
+      ['maxParams', 'error', null, null],
+    ])
+    assert.match(rows[0].message, /^MACs: -262656 is impossible/)
+  })
+
   it('ONNX: unsupported ops fail the entry and make undercountable figures unjudgeable', () => {
     const e = entry({target: {kind: 'onnx', onnx: 'net.onnx'}, limits: {macs: 450e6, params: 6e6}, lines: {onnx: 4}})
     const rows = verdicts(e, measured({label: 'net.onnx', figures: {macs: 300e6, params: 4e6}, unsupportedOps: ['Einsum', 'LayerNormalization']}))

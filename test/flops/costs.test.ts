@@ -14,7 +14,7 @@ import type {ConvOp, Lowered} from '../../src/arch/ops.js'
 const conv = (o: Partial<ConvOp>): ConvOp => ({
   kind: 'conv', name: 'c', stage: 's', inputs: [0], output: 1,
   in: {c: 32, h: 8, w: 8}, out: {c: 64, h: 8, w: 8},
-  kernel: 3, stride: 1, pad: 1, groups: 1, bias: false, bn: false, act: null, ...o,
+  kernel: 3, stride: 1, pad: 1, groups: 1, bias: false, bn: false, act: null, role: 'main', ...o,
 })
 
 test('conv MACs = out elements × in/groups × k²; depthwise counts groups', () => {

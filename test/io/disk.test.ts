@@ -82,7 +82,8 @@ describe('read-only and permission-denied output paths', () => {
     const x = path.join(ro.dir, 'x')
     const cases: Array<[string[], RegExp]> = [
       [['sweep', '--models', 'efficientnet-b0', '--ep', 'cpu', '--cache', path.join(tmpDir('ro-cache'), 'c'), '--out', x], /: cannot create .*\/x: read-only file system \(EROFS\)$/],
-      [['report', '--out', x], /: cannot create .*\/x: read-only file system \(EROFS\)$/],
+      // report checks --out before loading its libraries, creating nothing yet.
+      [['report', '--out', x], /^effscale: --out .*\/x: cannot write there: read-only file system \(EROFS\)$/],
       [['export', '--model', 'efficientnet-b0', '--out', path.join(ro.dir, 'b0.onnx')], /^effscale: --out .*b0\.onnx: cannot write: read-only file system \(EROFS\)$/],
     ]
     for (const [args, re] of cases) assertRefusal(runMeasured(args), 2, re)

@@ -106,15 +106,15 @@ test('unsupported ops are warned about on stderr; stdout stays one JSON document
     irVersion: 8,
     opsetImport: [{domain: '', version: 17}],
     graph: {
-      name: 'erf',
-      node: [{opType: 'Erf', input: ['x'], output: ['y'], name: 'erf'}],
+      name: 'custom',
+      node: [{opType: 'Fancy', domain: 'com.example', input: ['x'], output: ['y'], name: 'fancy'}],
       input: [{name: 'x', type: {tensorType: {elemType: DT.FLOAT, shape: {dim: [{dimValue: 2}]}}}}],
       output: [{name: 'y', type: {tensorType: {elemType: DT.FLOAT}}}],
     },
   }).finish()
-  writeFileSync(at('erf.onnx'), model)
-  const r = runCli(['flops', '--onnx', at('erf.onnx'), '--json'])
+  writeFileSync(at('custom.onnx'), model)
+  const r = runCli(['flops', '--onnx', at('custom.onnx'), '--json'])
   assert.equal(r.status, 0, r.stderr)
-  assert.deepEqual(JSON.parse(r.stdout).unsupportedOps, ['Erf'])
-  assert.match(r.stderr, /warning: .*unsupported ops, not counted: Erf/)
+  assert.deepEqual(JSON.parse(r.stdout).unsupportedOps, ['com.example.Fancy'])
+  assert.match(r.stderr, /warning: .*unsupported ops, not counted: com\.example\.Fancy/)
 })

@@ -24,8 +24,8 @@ const {charts, notes} = buildCharts({
 
 test('all charts are built from the paper tables, two sweeps and an accuracy CSV', () => {
   assert.deepEqual(charts.map((c) => c.id), [
-    'b0-scaling', 'other-scaling', 'family-macs', 'family-params', 'transfer', 'phi-growth', 'accuracy-paths', 'user-accuracy', 'pareto',
-    'sweep-latency', 'sweep-throughput', 'accuracy-latency', 'sweep-speedup',
+    'b0-scaling', 'other-scaling', 'family-macs', 'family-params', 'transfer', 'phi-growth', 'activations-growth', 'accuracy-paths', 'user-accuracy', 'pareto',
+    'sweep-latency', 'sweep-throughput', 'accuracy-latency', 'sweep-speedup', 'latency-predictors', 'latency-model',
   ])
   assert.deepEqual(notes, [])
 })

@@ -21,7 +21,7 @@ before(() => {
 })
 
 test('--json: one document listing every chart and its files', () => {
-  assert.equal(result.charts.length, 12)
+  assert.equal(result.charts.length, 15)
   assert.deepEqual(result.accuracy?.unknown.map((u) => u.name), ['my-typo-net'])
   assert.deepEqual(result.sweeps.map((s) => [s.label, s.failed]), [['sample-cpu', 0], ['sample-cpu-uint8', 0]])
   const files = new Set(readdirSync(out))

@@ -30,6 +30,8 @@ const excerpt = (name: string) => parseBenchmarkCsv(readFileSync(path.join(ROOT,
 const INDEPENDENT: Record<string, string> = {
   transfer: 'one panel per dataset: accuracies of different datasets are not compared',
   'other-scaling': 'one panel per network (MobileNetV1, V2, ResNet-50), costs a decade apart',
+  'scaling-paths': 'MACs per step on the left, latency against MACs on the right: different quantities',
+  'latency-predictors': 'one panel per predictor: MACs, activations and model milliseconds are different units',
 }
 
 const LATENCY_AXIS = /latency|throughput|speed-up|images\/s/i
@@ -37,6 +39,7 @@ const LATENCY_AXIS = /latency|throughput|speed-up|images\/s/i
 const REPORTS: Record<string, ChartInputs> = {
   default: {paper, runs: []},
   'two H200 sweeps (fp32, fp16-uint8)': {paper, runs: distinctLabels([sweep('h200-fp32'), sweep('h200-fp16-uint8')])},
+  'a MobileNetV3-Small CPU sweep on the four scaling paths': {paper, runs: [sweep('mnv3-small-cpu')]},
   'trials, timm excerpt and its benchmarks': {
     paper,
     runs: [sweep('h200-default')],
@@ -73,6 +76,18 @@ test('the two-sweep report has every latency chart, each naming both runs\' devi
     assert.match(sub, /h200-fp32: device NVIDIA H200 · EP cuda · threads ORT default, 16 CPUs · dtype fp32 \(input float32-nchw\)/, c.id)
     assert.match(sub, /h200-fp16-uint8: device NVIDIA H200 · EP cuda · threads ORT default, 16 CPUs · dtype fp16 \(input uint8-nhwc\)/, c.id)
   }
+})
+
+test('a sweep of a new base on the four paths gets the Figure 8 chart: every path from the same base point', () => {
+  const {charts} = buildCharts(REPORTS['a MobileNetV3-Small CPU sweep on the four scaling paths'])
+  const chart = charts.find((c) => c.id === 'scaling-paths')
+  assert.ok(chart, 'scaling-paths chart built')
+  const paths = new Set(chart.rows.map((r) => r.path))
+  assert.deepEqual([...paths], ['width', 'depth', 'resolution', 'compound'])
+  const starts = chart.rows.filter((r) => r.step === 0)
+  assert.equal(starts.length, 4)
+  assert.equal(new Set(starts.map((r) => r.macsB)).size, 1, 'every path starts at the base')
+  assert.equal(buildCharts(REPORTS['two H200 sweeps (fp32, fp16-uint8)']).charts.some((c) => c.id === 'scaling-paths'), false, 'B0-only sweeps: no such chart')
 })
 
 test('the rules catch what they forbid (the checker can fail)', async () => {

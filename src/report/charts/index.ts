@@ -8,12 +8,18 @@ import type {PaperTables} from '../paper.js'
 import {runContext, withSubtitle} from '../run-context.js'
 import type {SweepRun} from '../sweep.js'
 import {accuracyLatencyChart} from './accuracy-latency.js'
+import {activationsGrowthChart} from './activations-growth.js'
+import {modelFitChart, predictorsChart, type CalibratedRun} from './latency-model.js'
+import {calibrate} from '../../latency/model.js'
+import {samplesOf} from '../../latency/samples.js'
+import {UserError} from '../../errors.js'
 import {accuracyPathsChart, paperPathPoints, userPathPoints} from './accuracy-paths.js'
 import {b0ScalingChart} from './b0-scaling.js'
 import {familyChart} from './family.js'
 import {otherScalingChart} from './other-scaling.js'
 import {paretoChart} from './pareto.js'
 import {phiGrowthChart} from './phi-growth.js'
+import {scalingPathBase, scalingPathRows, scalingPathsChart} from './scaling-paths.js'
 import {speedupChart} from './sweep-speedup.js'
 import {sweepChart} from './sweep-latency.js'
 import {transferChart} from './transfer.js'
@@ -44,6 +50,7 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
     familyChart(paper.table2, 'params'),
     transferChart(paper.table5),
     phiGrowthChart(),
+    activationsGrowthChart(),
   ]
   // One-way and compound curves: the user's trials, else the paper's points marked published.
   const trials = accuracy ? userPathPoints(accuracy) : null
@@ -71,6 +78,10 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
   charts.push(measured(sweepChart(sweep, labels, 'latency')), measured(sweepChart(sweep, labels, 'throughput')))
   // Sweeps timed in rounds: latency relative to the reference of the same round.
   if (sweep.some((r) => typeof r.relRef === 'number')) charts.push(measured(sweepChart(sweep, labels, 'relative')))
+  // Figure 8 for a base other than B0, when a sweep holds its compound and single-dimension paths.
+  const pathBase = scalingPathBase(sweep)
+  const pathRows = pathBase === undefined ? null : scalingPathRows(sweep, pathBase)
+  if (pathBase !== undefined && pathRows) charts.push(measured(scalingPathsChart(pathRows, pathBase)))
   const joined = joinAccuracyLatency([...paperAccuracy(paper), ...user], sweep)
   if (joined.length) charts.push(measured(accuracyLatencyChart(joined, labels)))
   else notes.push('accuracy-latency: no swept point has a known accuracy (paper tables or --accuracy)')
@@ -79,5 +90,26 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
     if (speed.length) charts.push(measured(speedupChart(speed, labels)))
     else notes.push(`sweep-speedup: no point of ${labels.slice(1).join(', ')} matches one of ${labels[0]}`)
   }
+  const calibrated = runs.flatMap((r) => calibrated1(r, notes))
+  if (calibrated.length) charts.push(measured(predictorsChart(calibrated)), measured(modelFitChart(calibrated)))
   return {charts, notes}
+}
+
+/** Fewer networks than this leave the latency model charts nothing to say. */
+const MIN_CALIBRATION = 6
+
+/** A run's latency model (as effscale calibrate fits it), or a note why it has none. */
+function calibrated1(r: SweepRun, notes: string[]): CalibratedRun[] {
+  try {
+    const data = samplesOf(r.records, r.meta, `--sweep ${r.dir}`)
+    if (data.samples.length < MIN_CALIBRATION) {
+      notes.push(`latency-model: ${r.label} has ${data.samples.length} distinct networks, fewer than ${MIN_CALIBRATION} to calibrate on`)
+      return []
+    }
+    return [{run: r.label, samples: data.samples, calibration: calibrate(data.samples)}]
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error
+    notes.push(`latency-model: ${r.label}: ${error.message}`)
+    return []
+  }
 }
