@@ -127,8 +127,8 @@ export async function bench(): Promise<void> {
 
   // (3) compare: with itself, and against every network 15% wider (same grid layout). The
   // significance test takes round medians, so both sweeps get at least 6 rounds here
-  // (--rounds 6, a budget that lets them finish): with 2 rounds no difference can be significant.
-  const enough = ['--rounds', '6', '--time-budget', '600']
+  // (--rounds 6, at most 10, a budget that lets them finish): with 2 rounds no difference can be significant.
+  const enough = ['--rounds', '6', '--max-rounds', '10', '--time-budget', '600']
   const a6 = await sweep(path.join(tmp, 'a6'), cache, enough)
   describe(a6, 'default grid, --rounds 6')
   const self = compare(a6.dir, a6.dir)
