@@ -1,5 +1,6 @@
 /**
- * Refusals of bad output paths and sweep directories (test/io/refusal-cases.ts), as a user sees
+ * Refusals of bad output paths and sweep directories (test/io/refusal-cases.ts) and of resource
+ * bombs (test/arch/guard-cases.ts), as a user sees
  * them: wall time, CPU time and peak memory of the whole CLI process, beside the CLI's bare
  * start-up (`--version`) measured interleaved with them. Targets: < 2 s and < 500 MB each; on a
  * loaded machine start-up alone can pass 2 s, so CPU time beyond start-up is shown too.
@@ -11,6 +12,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {ensureOutDir} from '../src/io/out-dir.js'
 import {LIMITS, runMeasured} from '../test/helpers/measured.js'
+import {guardCases} from '../test/arch/guard-cases.js'
 import {refusalCases} from '../test/io/refusal-cases.js'
 
 const ROUNDS = 3
@@ -20,7 +22,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function bench(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'effscale-bench-io-'))
   try {
-    const cases = await refusalCases(dir)
+    const cases = [...(await refusalCases(dir)), ...guardCases(dir)]
     const wall = new Map<string, number[]>()
     const cpu = new Map<string, number[]>()
     const rss = new Map<string, number>()

@@ -14,7 +14,7 @@ export function dropStaleManifest(binUrl) {
   const commands = join(root, 'dist', 'src', 'commands')
   let newest = 0
   try {
-    for (const f of readdirSync(commands, {recursive: true})) newest = Math.max(newest, statSync(join(commands, f)).mtimeMs)
+    for (const f of readdirSync(commands, {recursive: true})) if (f.endsWith('.js')) newest = Math.max(newest, statSync(join(commands, f)).mtimeMs)
   } catch {
     return // no dist/ yet: oclif says what is missing
   }

@@ -125,6 +125,41 @@ cases["reshape-negative"] = save("reshape-negative", [
 ], [inp("x", [2, 3])], [inp("y", [-2, -3])], [numpy_helper.from_array(np.array([-2, -3], dtype=np.int64), "shape")],
     what="reshape [2, 3] to [-2, -3]")
 
+cases["convtranspose-negative"] = save("convtranspose-negative", [
+    helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", pads=[3, 3, 3, 3]),
+], [inp("x", [1, 2, 2, 2])], [inp("y", [1, 2, 1, 1])], [w("w", [2, 2, 3, 3])],
+    what="padding 3 on each side crops a 4x4 transposed-conv output to -2x-2")
+
+cases["negative-input-dim"] = save("negative-input-dim", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+    [inp("x", [1, -3])], [inp("y", [1, 3])], what="a graph input declared [1, -3]")
+
+# ---- subgraphs --------------------------------------------------------------------------------
+def branch(name, nodes, out):
+    return helper.make_graph(nodes, name, [], [inp(out, [1, 4])])
+
+cases["subgraph-undefined"] = save("subgraph-undefined", [
+    helper.make_node("If", ["c"], ["y"], name="if",
+                     then_branch=branch("then", [helper.make_node("Add", ["x", "ghost"], ["t"], name="add")], "t"),
+                     else_branch=branch("else", [helper.make_node("Relu", ["x"], ["e"], name="relu")], "e")),
+], [inp("x", [1, 4]), helper.make_tensor_value_info("c", TensorProto.BOOL, [])], [inp("y", [1, 4])],
+    what="an If branch reads a value nothing defines")
+
+cases["subgraph-cycle"] = save("subgraph-cycle", [
+    helper.make_node("If", ["c"], ["y"], name="if",
+                     then_branch=branch("then", [helper.make_node("Add", ["x", "b"], ["a"], name="add"),
+                                                 helper.make_node("Relu", ["a"], ["b"], name="relu")], "b"),
+                     else_branch=branch("else", [helper.make_node("Relu", ["x"], ["e"], name="relu")], "e")),
+], [inp("x", [1, 4]), helper.make_tensor_value_info("c", TensorProto.BOOL, [])], [inp("y", [1, 4])],
+    what="a cycle inside an If branch")
+
+cases["subgraph-outer-order"] = save("subgraph-outer-order", [
+    helper.make_node("If", ["c"], ["y"], name="if",
+                     then_branch=branch("then", [helper.make_node("MatMul", ["h", "w"], ["t"], name="mm")], "t"),
+                     else_branch=branch("else", [helper.make_node("Relu", ["h"], ["e"], name="relu")], "e")),
+    helper.make_node("Relu", ["x"], ["h"], name="pre"),
+], [inp("x", [1, 4]), helper.make_tensor_value_info("c", TensorProto.BOOL, [])], [inp("y", [1, 4])], [w("w", [4, 4])],
+    what="valid: an If listed before the node making the outer value its branch reads")
+
 verdicts = {"onnx": onnx.__version__, "files": {}}
 for name, path in sorted(cases.items()):
     model = onnx.load(path)

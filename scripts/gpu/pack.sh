@@ -33,7 +33,7 @@ tar cf - --exclude='.git' --exclude='.gpu' --exclude='bin/napi-v6/darwin' --excl
   --exclude='node_modules/oclif' --exclude='node_modules/playwright-core' --exclude='node_modules/fast-check' \
   --exclude='node_modules/@oclif/plugin-*' --exclude='node_modules/@aws-sdk' --exclude='node_modules/@smithy' \
   --exclude='dist/test' --exclude='dist/bench' \
-  $(ls -d package.json tsconfig.json bin dist lib build src fixtures node_modules 2>/dev/null) | xz -T0 -6 > .gpu/p2/app.tar.xz
+  $(ls -d package.json tsconfig.json oclif.manifest.json bin dist lib build src fixtures node_modules 2>/dev/null) | xz -T0 -6 > .gpu/p2/app.tar.xz
 cp "$HERE/gpu-setup.sh" .gpu/p2/setup.sh
 rm -rf .gpu/tmp
 du -sh .gpu/p1 .gpu/p2

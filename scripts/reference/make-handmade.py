@@ -82,7 +82,7 @@ save("qlinearconv", [
     h.make_node("QLinearConv", ["xq", "s", "zp", "w", "s", "zp", "s", "zp"], ["c"]),
     h.make_node("Reshape", ["c", "flat"], ["f"]),
     h.make_node("QLinearMatMul", ["f", "s", "zp", "m", "s", "zp", "s", "zp"], ["y"]),
-], [vi("x", [1, 3, 8, 8])], [vi("y", None)],
+], [vi("x", [1, 3, 8, 8])], [vi("y", None, T.UINT8)],
     [const("s", 0.1, np.float32), const("zp", 0, np.uint8), init("w", [4, 3, 3, 3], np.uint8), const("flat", [1, 144]), init("m", [144, 10], np.uint8)])
 
 # A custom-domain op between two 1×1 convs.
@@ -107,3 +107,14 @@ save("nonzero", [
     h.make_node("Cast", ["t"], ["f"], to=T.FLOAT),
     h.make_node("MatMul", ["f", "w"], ["y"]),
 ], [vi("x", [1, 3, 4, 4])], [vi("y", None)], [const("one", 1.0, np.float32), init("w", [4, 8])])
+
+# Scan over 5 rows of x [5, 4]: each step multiplies the state [1, 4] by W [4, 4] and adds the row.
+scan_body = h.make_graph(
+    [h.make_node("MatMul", ["s_in", "W"], ["m"]), h.make_node("Add", ["m", "row"], ["s_out"]), h.make_node("Identity", ["s_out"], ["y_t"])],
+    "scan_body", [vi("s_in", [1, 4]), vi("row", [4])], [vi("s_out", [1, 4]), vi("y_t", [1, 4])])
+save("scan", [h.make_node("Scan", ["s0", "x"], ["s", "ys"], body=scan_body, num_scan_inputs=1)], [vi("s0", [1, 4]), vi("x", [5, 4])],
+     [vi("s", None), vi("ys", None)], [init("W", [4, 4])])
+
+# Loop whose trip count is a graph input: data-dependent until --input-value gives it.
+save("loop-dynamic", [h.make_node("Loop", ["M", "", "x"], ["h", "hs"], body=body)], [vi("x", [2, 4]), vi("M", [], T.INT64)], [vi("h", None), vi("hs", None)],
+     [init("W", [4, 4])])

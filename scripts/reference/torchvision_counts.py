@@ -35,11 +35,31 @@ SCALED = {
     'mobilenet-v3-large w=0.75': ('mobilenet_v3_large', 224, {'width_mult': 0.75}),
     'mobilenet-v3-large w=1.5': ('mobilenet_v3_large', 224, {'width_mult': 1.5}),
     'mobilenet-v3-small w=1.3': ('mobilenet_v3_small', 224, {'width_mult': 1.3}),
+    'regnet-y-400mf w=1.3': (lambda: regnet_scaled('regnet-y-400mf', 1.3), 224, None),
+    'regnet-x-400mf w=0.7': (lambda: regnet_scaled('regnet-x-400mf', 0.7), 224, None),
 }
 
 
+def regnet_scaled(name, width):
+    """RegNet has no width multiplier in torchvision: scale its stage (and stem) widths to multiples
+    of 8 (_make_divisible, as every base's channels), then let torchvision's own
+    _adjust_widths_groups_compatibilty quantise them to the group width, and build the model."""
+    from torchvision.models.regnet import BlockParams, RegNet
+    from torchvision.models._utils import _make_divisible
+    ref = {'regnet-x-400mf': dict(depth=22, w_0=24, w_a=24.48, w_m=2.54, group_width=16),
+           'regnet-y-400mf': dict(depth=16, w_0=48, w_a=27.89, w_m=2.09, group_width=8, se_ratio=0.25)}[name]
+    p = BlockParams.from_init_params(**ref)
+    widths = [_make_divisible(w * width, 8) for w in p.widths]
+    widths, groups = BlockParams._adjust_widths_groups_compatibilty(widths, p.bottleneck_multipliers, p.group_widths)
+    q = BlockParams(p.depths, widths, groups, p.bottleneck_multipliers, p.strides, p.se_ratio)
+    return RegNet(q, stem_width=_make_divisible(32 * width, 8))
+
+
 def count(builder, size, kwargs=None):
-    model = getattr(tvm, builder)(weights=None, **(kwargs or {})).eval()
+    if callable(builder):
+        model = builder().eval()
+    else:
+        model = getattr(tvm, builder)(weights=None, **(kwargs or {})).eval()
     macs = [0]
 
     def conv_hook(m, inp, out):

@@ -76,7 +76,7 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
     },
     schema: {
       required: ['repeats', 'kernel', 'stride', 'expand', 'out'],
-      properties: {repeats, kernel, stride, expand, se: {type: 'number', minimum: 0, maximum: 1}, out: channels},
+      properties: {repeats, kernel, stride, expand, se: {type: 'number', minimum: 0, maximum: 1, default: 0}, out: channels},
     },
   },
   dwsep: {
@@ -164,8 +164,8 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
         repeats,
         stride,
         groupWidth: channels,
-        bottleneck: {type: 'number', minimum: 0.0625, maximum: 16},
-        se: {type: 'number', minimum: 0, maximum: 1},
+        bottleneck: {type: 'number', minimum: 0.0625, maximum: 16, default: 1},
+        se: {type: 'number', minimum: 0, maximum: 1, default: 0},
         out: channels,
       },
     },
@@ -193,9 +193,9 @@ export const BLOCKS: {[K in BlockKind]: BlockEntry<K>} = {
   },
 }
 
-/** Fields a user spec may omit, per kind (the schema's defaults, applied by user-spec.ts). */
-export const BLOCK_DEFAULTS: {[K in BlockKind]?: Partial<Stage<K>>} = {
-  mbconv: {se: 0},
-  regnet: {bottleneck: 1, se: 0},
-  convnext: {kernel: 7, expand: 4},
+/** A user's stage with the schema's defaults filled in (the schema is the one source of them). */
+export function withDefaults(st: StageSpec): StageSpec {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(BLOCKS[st.block].schema.properties)) if ('default' in v) out[k] = (v as {default: unknown}).default
+  return {...out, ...st} as StageSpec
 }

@@ -40,6 +40,7 @@ export const BASE_SPEC_SCHEMA = {
     stages: {
       type: 'array',
       minItems: 1,
+      maxItems: 1000,
       items: {
         type: 'object',
         required: ['block'],

@@ -2,8 +2,8 @@ import {ajvModule, lazy} from '../lazy.js'
 import {describeAjvError} from '../schema-errors.js'
 import {UserError} from '../errors.js'
 import {REFERENCE_RULE} from './bases.js'
-import {BLOCK_DEFAULTS, BLOCKS} from './blocks.js'
-import type {BaseSpec, StageSpec} from './spec.js'
+import {BLOCKS, withDefaults} from './blocks.js'
+import type {BaseSpec} from './spec.js'
 import {BASE_SPEC_SCHEMA} from './spec-schema.js'
 
 // discriminator: errors name the stage kind's own fields, not every oneOf branch.
@@ -38,7 +38,7 @@ export function parseBaseSpec(text: string, source: string): BaseSpec {
     activation: 'swish',
     dropout: 0,
     ...spec,
-    stages: spec.stages.map((s) => ({...BLOCK_DEFAULTS[s.block], ...s}) as StageSpec),
+    stages: spec.stages.map(withDefaults),
     scaling: {...REFERENCE_RULE, ...spec.scaling},
   }
 }

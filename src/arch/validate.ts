@@ -15,8 +15,15 @@ export function validateLowered(net: Lowered): Lowered {
     throw new UserError(`${net.network}: input ${input.c}×${input.h}×${input.w} is empty`)
   }
   for (const op of net.ops) {
-    const why = problem(op)
-    if (why) throw new UserError(`${net.network} at ${input.h} px: ${stageLabel(op.stage)}, layer ${op.name}: ${why}`)
+    // The fast test allocates nothing; problem() then says what is wrong.
+    const o = op.out
+    let bad = !(o.c >= 1 && o.h >= 1 && o.w >= 1)
+    if (op.kind === 'conv' || op.kind === 'maxpool') {
+      const smallest = op.kernel - 2 * op.pad
+      if (op.in.h < smallest || op.in.w < smallest) bad = true
+      if (op.kind === 'conv' && (!Number.isInteger(op.groups) || op.groups < 1 || op.in.c % op.groups !== 0 || o.c % op.groups !== 0)) bad = true
+    }
+    if (bad) throw new UserError(`${net.network} at ${input.h} px: ${stageLabel(op.stage)}, layer ${op.name}: ${problem(op) ?? 'cannot be built'}`)
   }
   return net
 }

@@ -21,8 +21,6 @@ export interface CostEstimate {
 
 /** Protobuf serialisation bytes allowed per lowered op (names, attributes, several nodes per op). */
 const GRAPH_BYTES_PER_OP = 1024
-/** ONNX's protobuf cannot hold a message over 2 GiB. */
-export const PROTOBUF_LIMIT = 2 ** 31 - 1
 
 export function estimateCost(target: Pick<Target, 'base' | 'point'>, opts: {batch: number; dtype: DType}): CostEstimate {
   const net = lowerTarget(target)
@@ -53,16 +51,17 @@ export function memoryLimit(maxMemory?: number): MemoryLimit {
   return {bytes: free / 2, why: '50% of free memory; --max-memory to change'}
 }
 
-/** Refuses, in one line that begins with `what` (the flags or entry responsible), an estimate over the limit. */
-export function checkEstimate(est: CostEstimate, limit: MemoryLimit, what: string, {file = false} = {}): void {
+/**
+ * Refuses, in one line that begins with `what` (the flags or entry responsible), an estimate over
+ * the limit. The file size is no limit: a model over protobuf's 2 GiB is written with external
+ * data (src/onnx/write-model.ts), by export and by the sweep's model cache alike.
+ */
+export function checkEstimate(est: CostEstimate, limit: MemoryLimit, what: string): void {
   const need = est.weightBytes + est.peakActivationBytes
   if (need > limit.bytes) {
     throw new UserError(
       `${what}: needs ~${gib(need)} (weights ${gib(est.weightBytes)} + peak activations ${gib(est.peakActivationBytes)}), over the limit of ${gib(limit.bytes)} (${limit.why})`,
     )
-  }
-  if (file && est.fileBytes > PROTOBUF_LIMIT) {
-    throw new UserError(`${what}: the ONNX file would be ~${gib(est.fileBytes)}, over protobuf's 2 GiB limit`)
   }
 }
 

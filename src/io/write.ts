@@ -47,6 +47,32 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, what: s
   }
 }
 
+/**
+ * Write `pieces` one after another to `file` (temp + rename), none copied: a model's external
+ * data can pass what one Buffer holds. `what` starts the error line.
+ */
+export function writePiecesAtomic(file: string, pieces: Uint8Array[], what: string): void {
+  const tmp = tempName(file)
+  let fd: number | undefined
+  try {
+    fd = openSync(tmp, 'w')
+    for (const p of pieces) {
+      for (let off = 0; off < p.length; ) {
+        const n = writeSync(fd, p, off, Math.min(p.length - off, 1 << 30))
+        if (!(n > 0)) throw Object.assign(new Error(`wrote ${n} bytes`), {code: 'EIO'})
+        off += n
+      }
+    }
+    closeSync(fd)
+    fd = undefined
+    renameSync(tmp, file)
+  } catch (error) {
+    if (fd !== undefined) closeQuietly(fd)
+    removeQuietly(tmp)
+    throw ioError(what, error)
+  }
+}
+
 /** Writes some of `len` bytes of `buf` from `offset` to `fd`, returning how many (fs.writeSync's contract); injectable for tests. */
 export type WriteFn = (fd: number, buf: Uint8Array, offset: number, len: number) => number
 

@@ -4,12 +4,16 @@
  * value of the main graph added as a graph output, and read each tensor's real shape. The
  * profiler then uses an observed shape only where its own inference stops (walk.ts).
  */
-import * as ort from 'onnxruntime-node'
+import type * as Ort from 'onnxruntime-node'
+import {lazyRequire} from '../lazy.js'
 import {UserError} from '../errors.js'
 import path from 'node:path'
 import {profileOnnxBytes, readOnnxFile, type OnnxProfile, type ProfileOptions} from './profile.js'
 import {DT, onnx} from './proto.js'
 import {numel, type Value} from './values.js'
+
+// Loaded at the first observation: a command that never runs a model never loads ORT's native binding.
+const ort = lazyRequire<typeof Ort>('onnxruntime-node')
 
 export interface ObservedInput {
   name: string
@@ -37,26 +41,26 @@ function prng(seed: number): () => number {
   }
 }
 
-function feed(i: ObservedInput, rand: () => number): ort.Tensor {
+function feed(i: ObservedInput, rand: () => number): Ort.Tensor {
   const n = numel(i.shape)
   const v = (k: number) => (i.values ? i.values[k] : undefined)
   switch (i.dtype) {
     case 'float32':
-      return new ort.Tensor('float32', Float32Array.from({length: n}, (_, k) => v(k) ?? rand() * 2 - 1), i.shape)
+      return new (ort().Tensor)('float32', Float32Array.from({length: n}, (_, k) => v(k) ?? rand() * 2 - 1), i.shape)
     case 'float64':
-      return new ort.Tensor('float64', Float64Array.from({length: n}, (_, k) => v(k) ?? rand() * 2 - 1), i.shape)
+      return new (ort().Tensor)('float64', Float64Array.from({length: n}, (_, k) => v(k) ?? rand() * 2 - 1), i.shape)
     case 'int64':
-      return new ort.Tensor('int64', BigInt64Array.from({length: n}, (_, k) => BigInt(v(k) ?? 0)), i.shape)
+      return new (ort().Tensor)('int64', BigInt64Array.from({length: n}, (_, k) => BigInt(v(k) ?? 0)), i.shape)
     case 'int32':
-      return new ort.Tensor('int32', Int32Array.from({length: n}, (_, k) => v(k) ?? 0), i.shape)
+      return new (ort().Tensor)('int32', Int32Array.from({length: n}, (_, k) => v(k) ?? 0), i.shape)
     case 'uint8':
-      return new ort.Tensor('uint8', Uint8Array.from({length: n}, (_, k) => v(k) ?? Math.floor(rand() * 256)), i.shape)
+      return new (ort().Tensor)('uint8', Uint8Array.from({length: n}, (_, k) => v(k) ?? Math.floor(rand() * 256)), i.shape)
     case 'int8':
-      return new ort.Tensor('int8', Int8Array.from({length: n}, (_, k) => v(k) ?? 0), i.shape)
+      return new (ort().Tensor)('int8', Int8Array.from({length: n}, (_, k) => v(k) ?? 0), i.shape)
     case 'bool':
-      return new ort.Tensor('bool', Uint8Array.from({length: n}, (_, k) => v(k) ?? 0), i.shape)
+      return new (ort().Tensor)('bool', Uint8Array.from({length: n}, (_, k) => v(k) ?? 0), i.shape)
     case 'float16':
-      return new ort.Tensor('float16', new Uint16Array(n), i.shape)
+      return new (ort().Tensor)('float16', new Uint16Array(n), i.shape)
     default:
       throw new UserError(`--shapes ort: input "${i.name}" has type ${i.dtype}, which effscale cannot feed`)
   }
@@ -69,6 +73,10 @@ const DTYPE_CODES: Record<string, number> = {
 export async function observeShapes(bytes: Uint8Array, file: string, inputs: ObservedInput[], seed = 0): Promise<Observation> {
   const model = onnx.ModelProto.decode(bytes)
   const graph = model.graph!
+  // The session is built from bytes (outputs added), so weights in external files cannot be found.
+  if ((graph.initializer ?? []).some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)) {
+    throw new UserError(`--shapes ort: ${file} keeps weights in external data files, which --shapes ort cannot load yet; give --input-value for the data-dependent inputs instead`)
+  }
   const have = new Set((graph.output ?? []).map((o) => o.name))
   for (const node of graph.node ?? []) {
     for (const o of node.output ?? []) {
@@ -79,9 +87,9 @@ export async function observeShapes(bytes: Uint8Array, file: string, inputs: Obs
     }
   }
   const rand = prng(seed)
-  let results: ort.InferenceSession.OnnxValueMapType
+  let results: Ort.InferenceSession.OnnxValueMapType
   try {
-    const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {logSeverityLevel: 3, executionProviders: ['cpu']})
+    const session = await ort().InferenceSession.create(onnx.ModelProto.encode(model).finish(), {logSeverityLevel: 3, executionProviders: ['cpu']})
     results = await session.run(Object.fromEntries(inputs.map((i) => [i.name, feed(i, rand)])))
     await session.release()
   } catch (error) {
@@ -91,7 +99,7 @@ export async function observeShapes(bytes: Uint8Array, file: string, inputs: Obs
   }
   const shapes = new Map<string, Value>()
   for (const [name, t] of Object.entries(results)) {
-    const tensor = t as ort.Tensor
+    const tensor = t as Ort.Tensor
     if (tensor?.dims) shapes.set(name, {shape: [...tensor.dims], dtype: DTYPE_CODES[tensor.type] ?? 0})
   }
   return {shapes, seed, inputs}

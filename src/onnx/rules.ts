@@ -23,7 +23,4 @@ const TABLE = {...MAC_RULES, ...ELEMENTWISE_RULES, ...REDUCE_RULES, ...SHAPE_RUL
 export type OnnxOpType = keyof typeof TABLE
 export const RULES: Record<OnnxOpType, Rule> = TABLE
 
-/** Ops whose subgraphs the profiler walks. */
-export const SUBGRAPH_OPS = ['If', 'Loop', 'Scan'] as const
-
 export const isSupported = (op: string): op is OnnxOpType => Object.hasOwn(RULES, op)

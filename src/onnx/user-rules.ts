@@ -10,7 +10,7 @@
  * the end), numel(t), rank(t), floor, ceil, min, max, and attr.NAME (an integer attribute).
  */
 import {readFileSync} from 'node:fs'
-import {Ajv} from 'ajv'
+import {ajvModule, lazy} from '../lazy.js'
 import {UserError} from '../errors.js'
 import {describeAjvError} from '../schema-errors.js'
 import type {Rule} from './rule-kit.js'
@@ -42,7 +42,7 @@ export const RULE_FILE_SCHEMA = {
   },
 } as const
 
-const validate = new Ajv({allErrors: false}).compile(RULE_FILE_SCHEMA)
+const validator = lazy(() => new (ajvModule().Ajv)({allErrors: false}).compile(RULE_FILE_SCHEMA))
 
 interface Env {
   ins: Array<Value | undefined>
@@ -167,6 +167,7 @@ export function loadUserRules(file: string): Map<string, Rule> {
     const code = (error as NodeJS.ErrnoException).code
     throw new UserError(`--rules ${file}: ${code === 'ENOENT' ? 'no such file' : code ? (error as Error).message : `not valid JSON (${(error as Error).message})`}`)
   }
+  const validate = validator()
   if (!validate(raw)) throw new UserError(`--rules ${file}: ${describeAjvError(validate.errors?.[0], 'invalid rule file')}`)
   const rules = new Map<string, Rule>()
   for (const [op, spec] of Object.entries((raw as {rules: Record<string, {outputs: Array<string | string[]>; macs?: string; otherOps?: string}>}).rules)) {

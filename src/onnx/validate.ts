@@ -3,9 +3,9 @@
  * exit 2, one line naming the node, tensor or input) instead of being costed into figures that
  * mean nothing (negative MACs, a budget passed on a cycle).
  *
- * - validateGraph, once per file before any node is costed: unique value names, every input
- *   defined, a DAG (nodes returned in topological order), no negative dims, initializer data
- *   that fits its dims.
+ * - validateGraph, once per file before any node is costed, subgraphs included: unique value
+ *   names, every input defined, a DAG (nodes returned in topological order), no negative dims,
+ *   initializer data that fits its dims.
  * - checkNode / checkOutputs, per node while shapes are inferred: Conv/ConvTranspose/Gemm/MatMul
  *   and pool inputs consistent (weight channels × group = input channels, group dividing
  *   channels, kernel ≤ padded input), every output dim a whole number ≥ 0, windowed outputs ≥ 1.
@@ -14,35 +14,60 @@ import {UserError} from '../errors.js'
 import {num, type IGraphProto, type INodeProto, type ITensorProto, type LongLike} from './proto.js'
 import {bytesPerElement, numel, type Attrs, type Value} from './values.js'
 
-/** The name the profiler shows for a node: its own, else op type and index. */
-export const nodeLabel = (node: INodeProto, index: number): string => node.name || `${node.opType ?? ''}_${index}`
-const where = (file: string, node: INodeProto, index: number) => `${file}: node "${nodeLabel(node, index)}" (${node.opType ?? ''})`
+/** The name the profiler shows for a node: its own, else op type and index; a subgraph's nodes carry their parent's name and a slash. */
+export const nodeLabel = (node: INodeProto, index: number, prefix = ''): string => prefix + (node.name || `${node.opType ?? ''}_${index}`)
+const where = (file: string, node: INodeProto, index: number, prefix = '') => `${file}: node "${nodeLabel(node, index, prefix)}" (${node.opType ?? ''})`
 
-/** Check the graph's structure and return its nodes in an order where every value is made before it is read. */
+/**
+ * Check the graph's structure, subgraphs (If, Loop, Scan bodies) included, and return its nodes
+ * in an order where every value is made before it is read; subgraphs' nodes are put in order
+ * in place.
+ */
 export function validateGraph(graph: IGraphProto, file: string): INodeProto[] {
+  return validateScope(graph, file, new Set(), '').nodes
+}
+
+function hasSubgraph(node: INodeProto): boolean {
+  for (const a of node.attribute ?? []) if (a.g || (a.graphs && a.graphs.length > 0)) return true
+  return false
+}
+
+/** The graphs held by a node's attributes, with the prefix the profiler gives their nodes ("if/then/", "loop/"). */
+function subgraphsOf(node: INodeProto, label: string): Array<{g: IGraphProto; prefix: string}> {
+  const part = (attr: string) => (attr === 'then_branch' ? 'then/' : attr === 'else_branch' ? 'else/' : '')
+  return (node.attribute ?? []).flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])].map((g) => ({g, prefix: `${label}/${part(a.name ?? '')}`})))
+}
+
+/**
+ * One graph's checks. `outer`: names visible from enclosing graphs, which a subgraph may read.
+ * Returns the nodes in order and the outer names the graph reads (a node holding the graph
+ * depends on their producers).
+ */
+function validateScope(graph: IGraphProto, file: string, outer: ReadonlySet<string>, prefix: string): {nodes: INodeProto[]; free: Set<string>} {
   const nodes = graph.node ?? []
+  const at = prefix ? ` of subgraph "${prefix.slice(0, -1)}"` : ''
   const defined = new Set<string>()
   for (const t of graph.initializer ?? []) {
     const name = t.name ?? ''
-    if (defined.has(name)) throw new UserError(`${file}: initializer "${name}" is defined twice`)
+    if (defined.has(name)) throw new UserError(`${file}: initializer "${name}"${at} is defined twice`)
     defined.add(name)
-    checkTensor(t, `${file}: initializer "${name}"`)
+    checkTensor(t, `${file}: initializer "${name}"${at}`)
   }
-  for (const s of graph.sparseInitializer ?? []) {
-    const name = s.values?.name ?? ''
-    if (defined.has(name)) throw new UserError(`${file}: initializer "${name}" is defined twice`)
+  for (const sp of graph.sparseInitializer ?? []) {
+    const name = sp.values?.name ?? ''
+    if (defined.has(name)) throw new UserError(`${file}: initializer "${name}"${at} is defined twice`)
     defined.add(name)
-    const dims = (s.dims ?? []).map((d) => num(d as LongLike))
-    if (dims.some((d) => d < 0)) throw new UserError(`${file}: sparse initializer "${name}" has a negative dim [${dims}]`)
+    const dims = (sp.dims ?? []).map((d) => num(d as LongLike))
+    if (dims.some((d) => d < 0)) throw new UserError(`${file}: sparse initializer "${name}"${at} has a negative dim [${dims}]`)
   }
   const inputs = new Set<string>()
   for (const vi of graph.input ?? []) {
     const name = vi.name ?? ''
-    if (inputs.has(name)) throw new UserError(`${file}: graph input "${name}" is declared twice`)
+    if (inputs.has(name)) throw new UserError(`${file}: graph input "${name}"${at} is declared twice`)
     inputs.add(name)
     defined.add(name) // older IRs list initializers among the inputs too: not a duplicate.
     const dims = (vi.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue != null ? num(d.dimValue as LongLike) : 0))
-    if (dims.some((d) => d < 0)) throw new UserError(`${file}: graph input "${name}" has a negative dim [${dims}]`)
+    if (dims.some((d) => d < 0)) throw new UserError(`${file}: graph input "${name}"${at} has a negative dim [${dims}]`)
   }
 
   // Each value has one producer: a graph input, an initializer or one node output.
@@ -50,33 +75,49 @@ export function validateGraph(graph: IGraphProto, file: string): INodeProto[] {
   nodes.forEach((node, i) => {
     for (const o of node.output ?? []) {
       if (!o) continue
-      if (defined.has(o)) throw new UserError(`${where(file, node, i)}: output "${o}" is already a graph input or initializer`)
+      if (defined.has(o)) throw new UserError(`${where(file, node, i, prefix)}: output "${o}" is already a graph input or initializer`)
       const first = producer.get(o)
-      if (first !== undefined) throw new UserError(`${where(file, node, i)}: output "${o}" is already the output of node "${nodeLabel(nodes[first], first)}"`)
+      if (first !== undefined) throw new UserError(`${where(file, node, i, prefix)}: output "${o}" is already the output of node "${nodeLabel(nodes[first], first, prefix)}"`)
       producer.set(o, i)
     }
   })
+  const free = new Set<string>()
+  let visible: Set<string> | undefined // built on the first subgraph: most graphs have none
   const deps = nodes.map((node, i) => {
     const d: number[] = []
-    for (const v of node.input ?? []) {
-      if (!v || defined.has(v)) continue
+    const read = (v: string) => {
+      if (!v || defined.has(v)) return
       const p = producer.get(v)
-      if (p === undefined) throw new UserError(`${where(file, node, i)}: input "${v}" is produced by no node, graph input or initializer`)
-      if (p === i) throw new UserError(`${where(file, node, i)}: reads its own output "${v}" (a cycle)`)
+      if (p === undefined) {
+        if (!outer.has(v)) throw new UserError(`${where(file, node, i, prefix)}: input "${v}" is produced by no node, graph input or initializer`)
+        free.add(v)
+        return
+      }
+      if (p === i) throw new UserError(`${where(file, node, i, prefix)}: reads its own output "${v}" (a cycle)`)
       d.push(p)
+    }
+    for (const v of node.input ?? []) read(v)
+    if (!hasSubgraph(node)) return d
+    visible ??= new Set([...outer, ...defined, ...producer.keys()])
+    for (const {g, prefix: inner} of subgraphsOf(node, nodeLabel(node, i, prefix))) {
+      const sub = validateScope(g, file, visible, inner)
+      g.node = sub.nodes
+      for (const v of sub.free) read(v)
     }
     return d
   })
   for (const o of graph.output ?? []) {
     const name = o.name ?? ''
-    if (!defined.has(name) && !producer.has(name)) throw new UserError(`${file}: graph output "${name}" is produced by no node`)
+    if (defined.has(name) || producer.has(name)) continue
+    if (!outer.has(name)) throw new UserError(`${file}: graph output "${name}"${at} is produced by no node`)
+    free.add(name)
   }
-  if (deps.every((d, i) => d.every((p) => p < i))) return nodes
-  return topologicalOrder(nodes, deps, file)
+  if (deps.every((d, i) => d.every((p) => p < i))) return {nodes, free}
+  return {nodes: topologicalOrder(nodes, deps, file, prefix), free}
 }
 
 /** Depth-first post-order (iterative: graphs can be deep); a back edge is a cycle, named. */
-function topologicalOrder(nodes: INodeProto[], deps: number[][], file: string): INodeProto[] {
+function topologicalOrder(nodes: INodeProto[], deps: number[][], file: string, prefix: string): INodeProto[] {
   const state = new Uint8Array(nodes.length) // 0 new, 1 on the path, 2 done
   const order: INodeProto[] = []
   for (let start = 0; start < nodes.length; start++) {
@@ -89,8 +130,8 @@ function topologicalOrder(nodes: INodeProto[], deps: number[][], file: string): 
         const d = deps[top.node][top.next++]
         if (state[d] === 1) {
           const cycle = [...path.slice(path.findIndex((f) => f.node === d)).map((f) => f.node), d].reverse()
-          const names = cycle.map((n) => `"${nodeLabel(nodes[n], n)}"`).join(' → ')
-          throw new UserError(`${where(file, nodes[d], d)}: is in a cycle: ${names}`)
+          const names = cycle.map((n) => `"${nodeLabel(nodes[n], n, prefix)}"`).join(' → ')
+          throw new UserError(`${where(file, nodes[d], d, prefix)}: is in a cycle: ${names}`)
         }
         if (state[d] === 0) {
           state[d] = 1

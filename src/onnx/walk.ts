@@ -161,7 +161,12 @@ export function walkGraph(graph: IGraphProto, scope: Scope, st: WalkState, prefi
     if (failed) st.uncounted.push({name, opType, cause: cause!})
     outNames.forEach((o, i) => {
       if (!o) return
-      const v = outputs[i] ?? st.observed?.get(o) ?? st.recorded.get(o)
+      const seen = st.observed?.get(o)
+      // An observed run also checks the rules: a shape inferred one way and observed another is said.
+      if (outputs[i] && seen && !sameDims(outputs[i]!.shape, seen.shape)) {
+        st.notes.push(`${name} (${opType}): inferred output ${i} as [${outputs[i]!.shape}] but onnxruntime gave [${seen.shape}]`)
+      }
+      const v = outputs[i] ?? seen ?? st.recorded.get(o)
       if (v) scope.set(o, v)
       else scope.unknown(o, cause ?? `${name} (${opType}): output ${i} has no inferred shape`)
     })
@@ -196,3 +201,5 @@ function onlyShapeOps(node: INodeProto, st: WalkState): boolean {
   }
   return true
 }
+
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i])

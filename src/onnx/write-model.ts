@@ -6,11 +6,12 @@
  * The data file is written before the model and both go through a temp file and a rename:
  * a model on disk always has its complete data beside it.
  */
-import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
 import path from 'node:path'
-import {ioError} from '../errors.js'
-import {tempName, writeFileAtomic} from '../io/write.js'
+import {writeFileAtomic, writePiecesAtomic} from '../io/write.js'
+import {dataFileOf} from './data-file.js'
 import {onnx, type IModelProto, type ITensorProto} from './proto.js'
+
+export {dataFileOf} from './data-file.js'
 
 /** Largest protobuf message (2 GiB − 1). */
 export const PROTOBUF_LIMIT = 2 ** 31 - 1
@@ -21,8 +22,6 @@ export const INLINE_MAX_BYTES = 1024
 /** Each external tensor starts on a page boundary, so ONNX Runtime can map it rather than copy. */
 const ALIGN = 4096
 
-/** The data file of a model written with external data: `b0.onnx` → `b0.onnx.data`, beside it. */
-export const dataFileOf = (out: string) => `${out}.data`
 
 export interface WrittenModel {
   /** Bytes of the model file. */
@@ -39,7 +38,19 @@ export function rawBytes(model: IModelProto): number {
 }
 
 /** Whether a model must (or was asked to) keep its weights outside the protobuf. */
-export const needsExternal = (model: IModelProto, asked: boolean) => asked || rawBytes(model) > AUTO_EXTERNAL_BYTES
+export const needsExternal = (model: IModelProto, asked: boolean, over = AUTO_EXTERNAL_BYTES) => asked || rawBytes(model) > over
+
+/** What goes on disk for a model: the model file's bytes, and the data file's pieces when its weights are external. */
+export interface ModelFiles {
+  model: Uint8Array
+  data: Uint8Array[] | null
+}
+
+/** Encode `model`, first moving its weights to `location` (the data file's name) when `external`. Mutates `model`. */
+export function modelFiles(model: IModelProto, location: string, external: boolean): ModelFiles {
+  const data = external ? moveToExternal(model, location) : null
+  return {model: onnx.ModelProto.encode(model).finish(), data}
+}
 
 /**
  * Move the raw data of every initializer of at least INLINE_MAX_BYTES into `location` (a file
@@ -77,43 +88,9 @@ function markExternal(t: ITensorProto, location: string, offset: number, length:
  * ("--out b0.onnx: cannot write") starts any error line.
  */
 export function writeModel(out: string, model: IModelProto, external: boolean, what: string): WrittenModel {
-  let externalData: WrittenModel['externalData'] = null
-  if (external) {
-    const file = dataFileOf(out)
-    const pieces = moveToExternal(model, path.basename(file))
-    writePiecesAtomic(file, pieces, `${what} ${file}`)
-    externalData = {file, bytes: pieces.reduce((s, p) => s + p.length, 0)}
-  }
-  const bytes = onnx.ModelProto.encode(model).finish()
-  writeFileAtomic(out, bytes, what)
-  return {bytes: bytes.length, externalData}
-}
-
-/** Pieces written one after another to a temp file, renamed over `file`; no piece is copied. */
-function writePiecesAtomic(file: string, pieces: Uint8Array[], what: string): void {
-  const tmp = tempName(file)
-  let fd: number | undefined
-  try {
-    fd = openSync(tmp, 'w')
-    for (const p of pieces) {
-      for (let off = 0; off < p.length; ) {
-        const n = writeSync(fd, p, off, Math.min(p.length - off, 1 << 30))
-        if (!(n > 0)) throw Object.assign(new Error(`wrote ${n} bytes`), {code: 'EIO'})
-        off += n
-      }
-    }
-    closeSync(fd)
-    fd = undefined
-    renameSync(tmp, file)
-  } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd)
-      } catch {
-        // The write error is the one to report.
-      }
-    }
-    rmSync(tmp, {force: true})
-    throw ioError(what, error)
-  }
+  const file = dataFileOf(out)
+  const files = modelFiles(model, path.basename(file), external)
+  if (files.data) writePiecesAtomic(file, files.data, `${what} ${file}`)
+  writeFileAtomic(out, files.model, what)
+  return {bytes: files.model.length, externalData: files.data ? {file, bytes: files.data.reduce((s, p) => s + p.length, 0)} : null}
 }

@@ -4,7 +4,9 @@ import type {Grid} from './grid.js'
 
 /**
  * Every point's cost estimate before the first is emitted or run: a point whose weights and
- * activations would not fit is refused up front, naming the grid's source and the point.
+ * activations would not fit in memory is refused up front, naming the grid's source and the
+ * point. A point whose file would pass protobuf's 2 GiB is fine: the model cache writes its
+ * weights as external data.
  */
 export function checkGridCost(grid: Grid, source: string, maxMemory: number | undefined): void {
   const limit = memoryLimit(maxMemory)
@@ -14,6 +16,7 @@ export function checkGridCost(grid: Grid, source: string, maxMemory: number | un
     if (p.onnx) continue
     const target = resolveTarget({base: p.base, depth: p.depth, width: p.width, imageSize: p.imageSize})
     const estimate = estimateCost(target, {batch: p.batch, dtype: p.dtype})
-    checkEstimate(estimate, limit, `${from}: point "${p.model}" at batch ${p.batch}`, {file: true})
+    // No file-size limit: the model cache keeps the weights of a model over 2 GiB in external data.
+    checkEstimate(estimate, limit, `${from}: point "${p.model}" at batch ${p.batch}`)
   }
 }

@@ -99,6 +99,7 @@ export function preparePoint(p: GridPoint, ctx: PrepareContext): Prepared {
   const cost = costTarget(target, {batch: p.batch})
   const rec = {...baseRecord(p, ctx.ep, cost.macs, cost.params, ctx.now()), threads: ctx.threads}
   try {
+    // A model over 2 GiB is cached with external data (model-cache.ts).
     const model = cachedModel(ctx.cacheDir, lowerTarget(target), {batch: p.batch, dtype: p.dtype, input: p.input, seed: ctx.seed}, ctx.emit, ctx.emitterId)
     const bytes = sessionBytes(cost.memory.weightBytes[p.dtype], cost.memory.peakActivationBytes[p.dtype])
     return {ok: true, rec, model, bytes}

@@ -1,7 +1,11 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {BASES} from '../../src/arch/bases.js'
 import {resolveTarget} from '../../src/arch/target.js'
 import {costTarget} from '../../src/flops/index.js'
+import {PACKAGE_ROOT} from '../../src/paths.js'
 import {readFixture} from '../helpers/fixtures.js'
 
 interface Row {
@@ -42,3 +46,20 @@ test('FLOPs are exactly 2 × MACs', () => {
   const c = costTarget(resolveTarget({model: 'efficientnet-b3'}))
   assert.equal(c.flops, 2 * c.macs)
 })
+
+/**
+ * A second reference, made independently (scripts/reference/export-torchvision13.py, the ONNX
+ * fixtures' own counter on the same torchvision): MACs at the exported input size. (Their
+ * initializer counts are no params reference: the exporter folds BN and merges equal tensors.)
+ */
+const tv13 = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'test/onnx/fixtures/torchvision13/refs.json'), 'utf8')) as {
+  models: Record<string, {model: string; inputShape: number[]; referenceMacs: number}>
+}
+const baseOf = (model: string) => model.replaceAll('_', '-').replace(/-(\d)-(\d)gf$/, '-$1.$2gf')
+for (const [name, ref] of Object.entries(tv13.models)) {
+  const base = baseOf(ref.model)
+  if (!(base in BASES)) continue
+  test(`${base} at ${ref.inputShape[2]} px: MACs equal the reference of the ONNX fixture ${name}`, () => {
+    assert.equal(costTarget(resolveTarget({base, imageSize: ref.inputShape[2]})).macs, ref.referenceMacs)
+  })
+}

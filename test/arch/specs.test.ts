@@ -39,6 +39,22 @@ for (const spec of specs) {
   })
 }
 
+test('omitted stage fields take the schema defaults', () => {
+  const spec = parseBaseSpec(
+    JSON.stringify({name: 'x', imageSize: 64, stem: {out: 8, kernel: 3, stride: 2}, stages: [
+      {block: 'convnext', repeats: 1, stride: 1, out: 8},
+      {block: 'regnet', repeats: 1, stride: 2, groupWidth: 8, out: 16},
+      {block: 'mbconv', repeats: 1, kernel: 3, stride: 1, expand: 1, out: 16},
+    ]}),
+    'x.json',
+  )
+  assert.deepEqual(spec.stages, [
+    {block: 'convnext', repeats: 1, stride: 1, out: 8, kernel: 7, expand: 4},
+    {block: 'regnet', repeats: 1, stride: 2, groupWidth: 8, out: 16, bottleneck: 1, se: 0},
+    {block: 'mbconv', repeats: 1, kernel: 3, stride: 1, expand: 1, out: 16, se: 0},
+  ])
+})
+
 test('a spec error names the stage kind and its field', () => {
   const bad = (stage: object) =>
     assert.throws(

@@ -16,6 +16,7 @@ import {minImageSize, resolvePoint} from '../../src/arch/point.js'
 import {validateLowered} from '../../src/arch/validate.js'
 import {UserError} from '../../src/errors.js'
 import {assertUsageError, runCli} from '../helpers/cli.js'
+import {assertRefusal, runMeasured} from '../helpers/measured.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'effscale-specval-'))
 const write = (name: string, value: unknown) => {
@@ -42,7 +43,7 @@ const stemPool = write('stem-pool.json', {
 })
 
 test('flops --spec refuses a stage whose kernel is larger than its padded input', () => {
-  assertUsageError(['flops', '--spec', evenKernel], EVEN)
+  assertRefusal(runMeasured(['flops', '--spec', evenKernel]), 2, EVEN)
 })
 
 test('export --spec refuses it before writing anything', () => {

@@ -16,6 +16,7 @@ function jsonOf(args: string[]): unknown {
   return JSON.parse(r.stdout)
 }
 
+const handmade = (name: string) => path.join('test', 'onnx', 'fixtures', 'handmade', `${name}.onnx`)
 const onnx = path.join(mkdtempSync(path.join(tmpdir(), 'effscale-schema-')), 'tiny.onnx')
 
 const cases: Array<[string, string[]]> = [
@@ -23,6 +24,9 @@ const cases: Array<[string, string[]]> = [
   ['a named model without breakdown', ['--model', 'mobilenet-v1']],
   ['the B0–B7 family (no flags)', []],
   ['an ONNX file with per-node rows', ['--onnx', onnx, '--breakdown', 'node']],
+  ['an ONNX lower bound (a custom op, uncounted nodes)', ['--onnx', handmade('custom-op')]],
+  ['an ONNX file with observed shapes and an input value', ['--onnx', handmade('nonzero'), '--shapes', 'ort']],
+  ['an ONNX file with an input value', ['--onnx', handmade('reshape-from-input'), '--input-value', 'shape=1,3,32,32']],
 ]
 
 test('flops --json matches fixtures/schemas/flops-result.schema.json', () => {

@@ -47,7 +47,7 @@ export function readmeCommands(text: string): ReadmeLine[] {
       assert.ok(tag in TAGS, `README line ${pending.line}: unknown tag [${tag}] (known: ${Object.keys(TAGS).join(', ')})`)
       pending.skip = TAGS[tag]
     } else if (/^npm\s/.test(pending.command)) {
-      pending.skip = "this checkout's set-up script (.ci/run and test/cli/package.test.ts run it on a fresh copy)"
+      pending.skip = "this checkout's own npm script: it reinstalls, rebuilds or rewrites the checkout the tests run from (CI runs npm ci and npm test itself; the package test builds a fresh copy)"
     }
     out.push(pending)
     pending = undefined

@@ -74,6 +74,8 @@ test('profiled bytes of an emitted model equal the analytic bytes (fp32), every 
     lower(baseByName('mobilenet-v3-large'), resolvePoint(baseByName('mobilenet-v3-large'), {imageSize: 32})),
     lower(baseByName('convnext-tiny'), resolvePoint(baseByName('convnext-tiny'), {imageSize: 32, width: 0.25})),
     lower(baseByName('regnet-y-400mf'), resolvePoint(baseByName('regnet-y-400mf'), {imageSize: 32})),
+    // Fused MBConv (a 3×3 conv in place of expand + depthwise).
+    lower(baseByName('efficientnet-v2-s'), resolvePoint(baseByName('efficientnet-v2-s'), {imageSize: 32, width: 0.5})),
   ]
   for (const net of nets) {
     const p = profileOnnxBytes(emitModel(net, {batch: 1, dtype: 'fp32', input: 'float32-nchw', seed: 1}), {nodes: true})

@@ -36,10 +36,10 @@ process.on('exit', () => rmSync(preloadDir, {recursive: true, force: true}))
 let runs = 0
 
 /** `effscale ARGS` with a timeout (a command that hangs fails the test instead of the suite). */
-export function runMeasured(args: string[], opts: Pick<SpawnSyncOptions, 'cwd' | 'uid' | 'gid' | 'timeout'> & {env?: NodeJS.ProcessEnv} = {}): MeasuredRun {
+export function runMeasured(args: string[], opts: Pick<SpawnSyncOptions, 'cwd' | 'uid' | 'gid' | 'timeout'> & {env?: NodeJS.ProcessEnv; bin?: string} = {}): MeasuredRun {
   const rssFile = path.join(preloadDir, `rss-${process.pid}-${++runs}`)
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(PRELOAD).href, path.join(PACKAGE_ROOT, 'bin', 'run.js'), ...args], {
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(PRELOAD).href, opts.bin ?? path.join(PACKAGE_ROOT, 'bin', 'run.js'), ...args], {
     cwd: opts.cwd ?? PACKAGE_ROOT,
     env: {...process.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1', GITHUB_ACTIONS: '', EFFSCALE_TEST_RSS_FILE: rssFile, ...opts.env},
     encoding: 'utf8',

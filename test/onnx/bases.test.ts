@@ -47,3 +47,23 @@ for (const model of MODELS) {
     await session.release()
   })
 }
+
+/** Scaled points of the new families: the family rules (quantised widths, merged rows) emit exactly too. */
+const SCALED = [
+  {base: 'regnet-y-400mf', depth: 1.5, width: 1.3, imageSize: 160},
+  {base: 'regnet-x-1.6gf', width: 0.7, imageSize: 128},
+  {base: 'mobilenet-v3-large', width: 0.75, depth: 2, imageSize: 192},
+  {base: 'efficientnet-v2-s', width: 0.5, depth: 0.5, imageSize: 128},
+  {base: 'convnext-tiny', depth: 0.5, width: 1.25, resolution: 0.5},
+]
+for (const point of SCALED) {
+  test(`${JSON.stringify(point)}: emitted ONNX profiles to the analytic MACs and params`, () => {
+    const target = resolveTarget(point)
+    const net = lowerTarget(target)
+    const analytic = costTotals(target)
+    const p = profileOnnxBytes(emitModel(net, {batch: 1, dtype: 'fp16', input: 'uint8-nhwc', seed: 5}))
+    assert.deepEqual(p.warnings, [])
+    assert.equal(p.macs, analytic.macs)
+    assert.equal(p.params, analytic.params - bnChannels(net))
+  })
+}

@@ -99,6 +99,7 @@ test('external data: profiled when the file is there, one-line error when it is 
   const j = JSON.parse(runCli(['flops', '--onnx', at('ext.onnx'), '--json']).stdout)
   assert.equal(j.macs, 2 * 3 * 4)
   assert.equal(j.params, 12)
+  assertUsageError(runCli(['flops', '--onnx', at('ext.onnx'), '--shapes', 'ort']), /--shapes ort: .*ext\.onnx keeps weights in external data files/)
 })
 
 test('unsupported ops are warned about on stderr; stdout stays one JSON document', () => {

@@ -1,7 +1,7 @@
 /**
  * External data locations must stay inside the model's folder: absolute paths, `..` and
  * symlinks that lead out are refused (exit 2, one line naming the tensor) by `flops --onnx` and
- * `check`, with the same message whether the file outside exists or not (nothing leaks).
+ * `check` and `sweep --onnx`, with the same message whether the file outside exists or not (nothing leaks).
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -9,6 +9,7 @@ import {mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {assertUsageError, runCli} from '../helpers/cli.js'
+import {assertRefusal, runMeasured} from '../helpers/measured.js'
 import {DT, onnx} from '../../src/onnx/proto.js'
 import {resolveInside, unsafeLocation} from '../../src/onnx/external-data.js'
 
@@ -45,12 +46,13 @@ function write(name: string, locations: string[]): string {
   return at(name)
 }
 
-/** flops --onnx and check (an ONNX budget entry) both refuse, naming the tensor. */
+/** flops --onnx, check (an ONNX budget entry) and sweep --onnx all refuse, naming the tensor, before ONNX Runtime opens the file. */
 function refusedBoth(file: string, message: RegExp): void {
-  assertUsageError(['flops', '--onnx', file], message)
+  assertRefusal(runMeasured(['flops', '--onnx', file]), 2, message)
   const budget = path.join(dir, `${path.basename(file)}.budget.json`)
   writeFileSync(budget, JSON.stringify({budgets: [{name: 'b', onnx: path.basename(file), maxMacs: '1G'}]}))
   assertUsageError(['check', '--budget', budget], message)
+  assertUsageError(['sweep', '--onnx', file, '--ep', 'cpu', '--out', path.join(top, 'sweep-out')], message)
 }
 
 test('location check on the text: absolute, "..", drive letters, NUL', () => {

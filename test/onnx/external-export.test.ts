@@ -1,7 +1,8 @@
 /**
  * `export --external-data` (and any export whose weights pass protobuf's 2 GiB) writes the
  * weights beside the model; `flops --onnx` and `check` profile the pair, and ONNX Runtime,
- * opening the model by its path, runs it to the same logits as the inline export.
+ * opening the model by its path, runs it to the same logits as the inline export, and
+ * `sweep --onnx` times it.
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -73,6 +74,13 @@ test('external-data round trip: same profile as the inline model, same logits in
   assert.equal(c.status, 0, c.stdout + c.stderr)
 
   assert.deepEqual(await logits(at('ext.onnx')), await logits(at('inline.onnx')))
+
+  // sweep --onnx opens the model by its path: ONNX Runtime finds the data beside it.
+  const s = runCli(['sweep', '--onnx', at('ext.onnx'), '--ep', 'cpu', '--runs', '2', '--warmup', '0', '--min-time-ms', '0', '--out', at('sweep')])
+  assert.equal(s.status, 0, s.stderr)
+  const [rec] = readFileSync(at('sweep/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  assert.equal(rec.status, 'ok', JSON.stringify(rec))
+  assert.equal(rec.macs, inline.macs)
 })
 
 test('the data file is checked like --out: kept without --force, replaced with it', () => {

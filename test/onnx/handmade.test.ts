@@ -4,7 +4,9 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import * as ort from 'onnxruntime-node'
+import {onnx} from '../../src/onnx/proto.js'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {PACKAGE_ROOT} from '../../src/paths.js'
@@ -181,4 +183,46 @@ test('check: an ONNX entry with shapes "ort" is costed from the observed run; wi
   const bad = runCli(['check', '--budget', budget])
   assert.equal(bad.status, 1)
   assert.match(bad.stdout, /NonZero/)
+})
+
+test('Scan: the scanned axis gives the trip count; outputs stack along it', () => {
+  const p = profileOnnxFile(at('scan'), {nodes: true})
+  assert.deepEqual(p.uncountedNodes, [])
+  // 5 steps of [1,4] × [4,4]
+  assert.equal(p.macs, 5 * 4 * 4)
+  assert.deepEqual(p.nodes!.at(-1)!.outShape, [1, 4])
+})
+
+test('Loop: a trip count from a graph input is data-dependent until --input-value gives it', () => {
+  const p = profileOnnxFile(at('loop-dynamic'))
+  assert.deepEqual(p.uncountedNodes.map((n) => n.opType), ['Loop'])
+  assert.match(p.uncountedNodes[0].cause, /trip count is not a constant/)
+  assert.equal(profileOnnxFile(at('loop-dynamic'), {inputValues: {M: [7]}}).macs, 7 * 2 * 4 * 4)
+})
+
+test('onnxruntime runs every hand-made graph, to the output shape the profiler infers for its last node', async () => {
+  const ARRAYS: Record<number, [string, (n: number) => ort.Tensor['data']]> = {
+    1: ['float32', (n) => new Float32Array(n)], 7: ['int64', (n) => new BigInt64Array(n).fill(2n)], 9: ['bool', (n) => new Uint8Array(n)],
+  }
+  for (const name of ['einsum', 'matmul-broadcast', 'convtranspose-outpad', 'conv-dilated-asym', 'layernorm17', 'loop', 'if', 'qdq', 'qlinearconv', 'scan', 'nonzero']) {
+    const model = onnx.ModelProto.decode(readFileSync(at(name)))
+    const inits = new Set((model.graph!.initializer ?? []).map((t) => t.name))
+    const feeds = Object.fromEntries((model.graph!.input ?? []).filter((i) => !inits.has(i.name)).map((i) => {
+      const dims = (i.type!.tensorType!.shape!.dim ?? []).map((d) => Number(d.dimValue))
+      const [type, make] = ARRAYS[i.type!.tensorType!.elemType!]
+      return [i.name!, new ort.Tensor(type as 'float32', make(dims.reduce((a, b) => a * b, 1)) as Float32Array, dims)]
+    }))
+    const session = await ort.InferenceSession.create(at(name), {logSeverityLevel: 3})
+    const out = (await session.run(feeds))[session.outputNames[0]]
+    const p = name === 'nonzero' ? await profileOnnxFileObserved(at(name), {nodes: true}) : profileOnnxFile(at(name), {nodes: true})
+    assert.deepEqual(p.nodes!.at(-1)!.outShape, [...out.dims], name)
+    await session.release()
+  }
+})
+
+test('an observed shape that differs from the inferred one is said (the run checks the rules)', () => {
+  const observed = {seed: 0, inputs: [], shapes: new Map([['y', {shape: [1, 8, 10, 15], dtype: 1}]])}
+  const p = profileOnnxFile(at('conv-dilated-asym'), {observed})
+  assert.match(p.warnings.join('\n'), /Conv_0 \(Conv\): inferred output 0 as \[1,8,10,14\] but onnxruntime gave \[1,8,10,15\]/)
+  assert.equal(p.macs, 10 * 14 * 8 * 3 * 9)
 })

@@ -15,6 +15,7 @@ import * as ort from 'onnxruntime-node'
 import {FIXTURES} from '../../src/paths.js'
 import {onnx} from '../../src/onnx/proto.js'
 import {assertUsageError, runCli} from '../helpers/cli.js'
+import {assertRefusal, runMeasured} from '../helpers/measured.js'
 
 const DIR = path.join(FIXTURES, 'invalid-onnx')
 const file = (name: string) => path.join(DIR, `${name}.onnx`)
@@ -39,6 +40,10 @@ const REFUSED: Record<string, RegExp> = {
   'negative-dim': /initializer "w" has an impossible dim \[4,-3\]/,
   'data-short': /initializer "w" holds 8 bytes of data; its dims \[4,3\] need 48$/,
   'reshape-negative': /node "reshape" \(Reshape\): output "y" would have shape \[-2,-3\]/,
+  'convtranspose-negative': /node "up" \(ConvTranspose\): output "y" would have shape \[1,2,-2,-2\] \(sizes must be whole numbers ≥ 1\)$/,
+  'negative-input-dim': /graph input "x" has a negative dim \[1,-3\]$/,
+  'subgraph-undefined': /node "if\/then\/add" \(Add\): input "ghost" is produced by no node, graph input or initializer$/,
+  'subgraph-cycle': /node "if\/then\/add" \(Add\): is in a cycle: "if\/then\/add" → "if\/then\/relu" → "if\/then\/add"$/,
 }
 
 /** Valid graphs and their MACs counted by hand: out elements × in channels × kernel area. */
@@ -46,6 +51,8 @@ const ACCEPTED: Record<string, {macs: number; params: number}> = {
   'sorted-dag': {macs: 4 * 8 * 8 * (3 * 3 * 3), params: 4 * 3 * 3 * 3},
   'unsorted-dag': {macs: 4 * 8 * 8 * (3 * 3 * 3), params: 4 * 3 * 3 * 3},
   'conv-kernel-padded': {macs: 4 * 2 * 2 * (3 * 3 * 3), params: 4 * 3 * 3 * 3},
+  // The If's then-branch (a [1, 4] × [4, 4] MatMul, the larger branch) reads a value made by a node listed after the If.
+  'subgraph-outer-order': {macs: 4 * 4, params: 4 * 4},
 }
 
 test('the fixtures on disk are exactly the cases tested', () => {
@@ -56,7 +63,8 @@ test('the fixtures on disk are exactly the cases tested', () => {
 for (const [name, message] of Object.entries(REFUSED)) {
   test(`${name}: flops --onnx and check refuse it, naming it in one line`, () => {
     const where = new RegExp(`^effscale: .*${name}\\.onnx: ${message.source}`)
-    assertUsageError(['flops', '--onnx', file(name)], where)
+    // Exit 2, one line, no stack, peak memory under LIMITS (time: npm run bench -- validate).
+    assertRefusal(runMeasured(['flops', '--onnx', file(name)]), 2, where)
     // check: an ONNX entry with limits the graph would pass if it were costed.
     const budget = path.join(tmp, `${name}.json`)
     writeFileSync(budget, JSON.stringify({budgets: [{name: 'b', onnx: file(name), maxMacs: '1T', maxParams: '1G'}]}))
@@ -88,7 +96,10 @@ async function ortRefusal(name: string): Promise<string | undefined> {
     for (const i of model.graph!.input ?? []) {
       if (inits.has(i.name)) continue
       const shape = i.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))
-      feeds[i.name!] = new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)
+      if (!shape.every((d) => d >= 1)) return `input ${i.name} [${shape}] cannot be fed`
+      const n = shape.reduce((a, b) => a * b, 1)
+      const bool = i.type!.tensorType!.elemType === 9
+      feeds[i.name!] = bool ? new ort.Tensor('bool', new Uint8Array(n), shape) : new ort.Tensor('float32', new Float32Array(n), shape)
     }
     await s.run(feeds)
     await s.release()

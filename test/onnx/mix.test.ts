@@ -39,6 +39,7 @@ test('an op without a rule is listed and warned about, not counted as zero silen
   )
   assert.deepEqual(p.unsupportedOps, ['NoSuchOp'])
   assert.match(p.warnings.join('\n'), /unsupported ops, not counted: NoSuchOp/)
+  assert.deepEqual(p.uncountedNodes, [{name: 'nso', opType: 'NoSuchOp', cause: 'nso (NoSuchOp): no cost rule for this op'}])
   assert.equal(p.macs, MIX_MACS)
   const ms = profileOnnxBytes(mixModel({batch: 1, extraNode: {opType: 'FusedConv', domain: 'com.microsoft', input: ['x'], output: ['fc2'], name: 'f'}}))
   assert.deepEqual(ms.unsupportedOps, ['com.microsoft.FusedConv'])

@@ -55,9 +55,9 @@ function check(file: string, ref: Ref): void {
   }
 }
 
-test('the table covers the 12 models at both opsets', () => {
-  assert.equal(new Set(Object.values(refs.models).map((r) => r.model)).size, 12)
-  assert.equal(Object.keys(refs.models).length, 24)
+test('the table covers the 13 models at both opsets', () => {
+  assert.equal(new Set(Object.values(refs.models).map((r) => r.model)).size, 13)
+  assert.equal(Object.keys(refs.models).length, 26)
 })
 
 for (const [key, ref] of Object.entries(refs.models)) {
@@ -70,7 +70,7 @@ for (const [key, ref] of Object.entries(refs.models)) {
 
 const PY = '/usr/bin/python3'
 const hasTorch = spawnSync(PY, ['-c', 'import torch, torchvision, onnx'], {stdio: 'ignore'}).status === 0
-test('fresh exports from /usr/bin/python3 profile like the pinned references', {skip: hasTorch ? false : `${PY} has no torch/torchvision/onnx (CI): the pinned fixtures above still check the numbers`, timeout: 600_000}, () => {
+test('fresh exports from /usr/bin/python3 profile like the pinned references; onnxruntime observes every inferred shape', {skip: hasTorch ? false : `${PY} has no torch/torchvision/onnx (CI): the pinned fixtures above still check the numbers`, timeout: 600_000}, async () => {
   const models = (process.env.EFFSCALE_TORCH_MODELS ?? 'mobilenet_v3_large convnext_tiny').split(/\s+/).filter(Boolean)
   const full = path.join(tmp, 'full')
   const stripped = path.join(tmp, 'stripped')
@@ -80,6 +80,10 @@ test('fresh exports from /usr/bin/python3 profile like the pinned references', {
   for (const [key, ref] of Object.entries(fresh.models)) {
     assert.equal(ref.referenceMacs, refs.models[key].referenceMacs, `${key}: reference MACs differ from the pinned ones`)
     check(path.join(full, ref.file), ref)
+    // Every node output added as a graph output and run: no shape differs from the inferred one.
+    const observed = await profileOnnxFileObserved(path.join(full, ref.file))
+    assert.deepEqual(observed.warnings, [])
+    assert.equal(observed.macs, ref.referenceMacs)
   }
 })
 

@@ -8,7 +8,7 @@ import type {TopLevelSpec} from 'vega-lite'
 import type {Calibration, Sample} from '../../latency/model.js'
 import {r2Linear, r2Predicted} from '../../latency/model.js'
 import type {Chart, PlotRow} from '../chart.js'
-import {frame, round} from '../theme.js'
+import {frame, logAxis, round} from '../theme.js'
 
 export interface CalibratedRun {
   run: string
@@ -19,7 +19,7 @@ export interface CalibratedRun {
 const r3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—')
 
 export function predictorRows(runs: readonly CalibratedRun[]): PlotRow[] {
-  return runs.flatMap(({run, samples, calibration}) => {
+  return runs.flatMap(({run, samples, calibration}, runIndex) => {
     const ms = samples.map((s) => s.ms)
     const macs = samples.map((s) => s.features.totalMacs * s.features.batch)
     const acts = samples.map((s) => s.features.activations * s.features.batch)
@@ -30,45 +30,52 @@ export function predictorRows(runs: readonly CalibratedRun[]): PlotRow[] {
       ['latency model, leave-one-out (ms)', loo, r2Predicted(ms, loo)],
     ]
     return panels.flatMap(([predictor, xs, r2]) =>
-      samples.map((s, i) => ({run, predictor, x: round(xs[i], 4), ms: round(s.ms, 4), model: s.label, batch: s.features.batch, r2: round(r2, 3), r2Label: i === 0 ? `R² = ${r3(r2)}` : null})),
+      samples.map((s, i) => ({
+        run, predictor, x: round(xs[i], 4), ms: round(s.ms, 4), model: s.label, batch: s.features.batch, r2: round(r2, 3),
+        // One R² line per sweep, stacked from the panel's top edge (pixels).
+        r2Label: i === 0 ? `${runs.length > 1 ? `${run}: ` : ''}R² = ${r3(r2)}` : null,
+        r2Y: 6 + 16 * runIndex,
+      })),
     )
   })
 }
 
+const PREDICTORS = ['MACs per inference (millions)', 'activations per inference (millions)', 'latency model, leave-one-out (ms)'] as const
+
 export function predictorsChart(runs: readonly CalibratedRun[]): Chart {
   const title = 'What predicts your latency: MACs, activations or the latency model'
   const rows = predictorRows(runs)
-  const spec: TopLevelSpec = {
+  // One panel per predictor, each with its own log axis (labelled decades); latency shares one y.
+  const y = {field: 'ms', type: 'quantitative', title: 'measured latency (ms)', ...logAxis(rows.map((r) => r.ms as number), 220, 'y')} as const
+  const panel = (predictor: string) => ({
+    width: 240,
+    height: 220,
+    transform: [{filter: {field: 'predictor', equal: predictor}}],
+    layer: [
+      {
+        mark: {type: 'point', filled: true, size: 45},
+        encoding: {
+          x: {field: 'x', type: 'quantitative', title: predictor, ...logAxis(rows.filter((r) => r.predictor === predictor).map((r) => r.x as number), 240)},
+          y,
+          color: {field: 'batch', type: 'ordinal', title: 'batch'},
+          ...(runs.length > 1 ? {shape: {field: 'run', type: 'nominal', title: 'sweep'}} : {}),
+          tooltip: [{field: 'run'}, {field: 'model'}, {field: 'batch', type: 'ordinal'}, {field: 'x', type: 'quantitative', title: 'predictor value', format: '.4~g'}, {field: 'ms', type: 'quantitative', title: 'ms', format: '.3f'}, {field: 'r2', type: 'quantitative', title: 'R²'}],
+        },
+      },
+      {
+        transform: [{filter: 'datum.r2Label !== null'}],
+        mark: {type: 'text', align: 'left', baseline: 'top', fontSize: 13, fontWeight: 'bold'},
+        encoding: {x: {value: 6}, y: {field: 'r2Y', type: 'quantitative', scale: null}, text: {field: 'r2Label'}},
+      },
+    ],
+  })
+  const spec = {
     ...frame(title, [
       'Measured latency of each swept network against three predictors, log-log; R² of a straight-line fit (for the model: of its predictions).',
       'The model is fitted without the point it predicts (leave-one-out): effscale calibrate --sweep DIR.',
     ], rows),
-    facet: {
-      column: {field: 'predictor', type: 'nominal', title: null, sort: null},
-      ...(runs.length > 1 ? {row: {field: 'run', type: 'nominal', title: null}} : {}),
-    },
-    spec: {
-      width: 240,
-      height: 220,
-      layer: [
-        {
-          mark: {type: 'point', filled: true, size: 45},
-          encoding: {
-            x: {field: 'x', type: 'quantitative', title: 'predictor (unit above each panel)', scale: {type: 'log', nice: false}, axis: {format: '~g'}},
-            y: {field: 'ms', type: 'quantitative', title: 'measured latency (ms)', scale: {type: 'log', nice: false}, axis: {format: '~g'}},
-            color: {field: 'batch', type: 'ordinal', title: 'batch'},
-            tooltip: [{field: 'run'}, {field: 'model'}, {field: 'batch', type: 'ordinal'}, {field: 'predictor'}, {field: 'x', type: 'quantitative', title: 'predictor value', format: '.4~g'}, {field: 'ms', type: 'quantitative', title: 'ms', format: '.3f'}, {field: 'r2', type: 'quantitative', title: 'R²'}],
-          },
-        },
-        {
-          transform: [{filter: 'datum.r2Label !== null'}],
-          mark: {type: 'text', align: 'left', baseline: 'top', fontSize: 13, fontWeight: 'bold'},
-          encoding: {x: {value: 6}, y: {value: 6}, text: {field: 'r2Label'}},
-        },
-      ],
-    },
-    resolve: {scale: {x: 'independent'}},
-  }
+    hconcat: PREDICTORS.map(panel),
+  } as TopLevelSpec
   return {id: 'latency-predictors', title, rows, spec}
 }
 
@@ -90,7 +97,9 @@ export function modelFitChart(runs: readonly CalibratedRun[]): Chart {
   const title = 'Latency model: predicted vs measured, with the ±10% band'
   const rows = modelFitRows(runs)
   const within = runs.map(({run, calibration}) => `${run}: ${Math.round(100 * calibration.loo.within10)}% within ±10% (${calibration.featureSet})`)
-  const axis = (field: string, t: string) => ({field, type: 'quantitative', title: t, scale: {type: 'log', nice: false}, axis: {format: '~g'}}) as const
+  // One log axis for both: predicted and measured are the same quantity, on the same scale.
+  const shared = logAxis(rows.flatMap((r) => [r.measured as number, r.predicted as number]), 380, 'y')
+  const axis = (field: string, t: string) => ({field, type: 'quantitative', title: t, ...shared}) as const
   const spec: TopLevelSpec = {
     ...frame(title, ['Each swept network predicted by the model fitted without it (leave-one-out), log-log.', ...within], rows),
     width: 420,
