@@ -6,7 +6,7 @@
  *     depth or resolution grid slower than one with more MACs beyond their intervals, and every
  *     point that moved > 10% from the quiet run flagged unstable;
  * (3) `compare` of a run with itself (every point "~") and against the same grid with each
- *     network 15% wider (every point significant and slower).
+ *     network 15% wider (every point significant and slower), both with at least 6 rounds.
  * Each sweep's wall time (target < 60 s) and the load average are printed beside the figures.
  */
 import {spawn, spawnSync} from 'node:child_process'
@@ -125,22 +125,27 @@ export async function bench(): Promise<void> {
   const violA = violations(a)
   console.log(`  (quiet sweep A: ${violA.length} such violations)`)
 
-  // (3) compare: with itself, and against every network 15% wider (same grid layout).
-  const self = compare(a.dir, a.dir)
+  // (3) compare: with itself, and against every network 15% wider (same grid layout). The
+  // significance test takes round medians, so both sweeps get at least 6 rounds here
+  // (--rounds 6, at most 10, a budget that lets them finish): with 2 rounds no difference can be significant.
+  const enough = ['--rounds', '6', '--max-rounds', '10', '--time-budget', '600']
+  const a6 = await sweep(path.join(tmp, 'a6'), cache, enough)
+  describe(a6, 'default grid, --rounds 6')
+  const self = compare(a6.dir, a6.dir)
   const tilde = self.doc.points.filter((p) => !p.significant).length
-  console.log(`compare A A: "~" for ${pct(tilde, self.doc.points.length)} (target all), exit ${self.status}`)
+  console.log(`compare A6 A6: "~" for ${pct(tilde, self.doc.points.length)} (target all), exit ${self.status}`)
   const file = path.join(tmp, 'wider.json')
-  const points = a.keys.map((k) => {
-    const r = a.byKey.get(k)!
+  const points = a6.keys.map((k) => {
+    const r = a6.byKey.get(k)!
     return {grid: r.grid, depth: r.depth, width: Number((r.width * 1.15).toFixed(4)), imageSize: r.infer_img_size}
   })
   writeFileSync(file, JSON.stringify({points}))
-  const w = await sweep(path.join(tmp, 'wider'), cache, ['--grid', file])
-  describe(w, 'sweep of the same grid, every network w × 1.15')
-  const wc = compare(a.dir, w.dir, ['--match', 'order'])
+  const w = await sweep(path.join(tmp, 'wider'), cache, ['--grid', file, ...enough])
+  describe(w, 'the same grid with every network w × 1.15, --rounds 6')
+  const wc = compare(a6.dir, w.dir, ['--match', 'order'])
   const slower = wc.doc.points.filter((p) => p.significant && p.ratio > 1).length
   const ratios = wc.doc.points.map((p) => p.ratio).sort((x, y) => x - y)
-  console.log(`compare A wider: significant and slower for ${pct(slower, wc.doc.points.length)} (target all); B/A from ${ratios[0].toFixed(3)} to ${ratios[ratios.length - 1].toFixed(3)}, geomean ${wc.doc.geomean.ratio.toFixed(3)}; exit ${wc.status}`)
+  console.log(`compare A6 wider: significant and slower for ${pct(slower, wc.doc.points.length)} (target all); B/A from ${ratios[0].toFixed(3)} to ${ratios[ratios.length - 1].toFixed(3)}, geomean ${wc.doc.geomean.ratio.toFixed(3)}; exit ${wc.status}`)
   for (const p of wc.doc.points.filter((x) => !(x.significant && x.ratio > 1))) console.log(`    not shown slower: ${p.model}: B/A ${p.ratio.toFixed(3)} (${p.ratio_lo.toFixed(3)}–${p.ratio_hi.toFixed(3)}), p=${p.p.toFixed(3)}`)
   console.log(`load average at the end ${load()}`)
 }

@@ -23,7 +23,7 @@ export interface SweepResult extends SweepSummary {
 
 export default class Sweep extends EffscaleCommand<SweepResult> {
   static override summary = 'Timed ONNX Runtime inference sweeps over scaled networks (CUDA or CPU)'
-  static override description = `Emits each grid point as an ONNX model (cached) and times it with onnxruntime-node in interleaved rounds: each round times the reference (the grid's base network) and then every point in an order shuffled by --seed, so a slow phase of the machine hits all points alike. Each point's timed runs go to OUT/runs.jsonl per round; once it is stable (95% interval of the median within --max-ci) or the rounds end, its record goes to OUT/results.jsonl; OUT/results.csv and OUT/run.json are written too.
+  static override description = `Emits each grid point as an ONNX model (cached) and times it with onnxruntime-node in interleaved rounds: each round times every point and the reference (the grid's base network) once, in an order shuffled by --seed, so a slow phase of the machine hits all points alike. Each point's timed runs go to OUT/runs.jsonl per round; once it is stable (95% interval of the median within --max-ci) or the rounds end, its record goes to OUT/results.jsonl; OUT/results.csv and OUT/run.json are written too.
 With no grid flags, runs the embedded default: on a GPU the paper's Figure 3 grids of EfficientNet-B0 plus B0–B7 at batch 1 and 64; on a CPU the same grids at a 128 px base (widths ≤ 3.8) plus B0–B2, batch 1, in under a minute on 2 cores.
 MACs = multiply-accumulates (the paper's "FLOPs"). Every column is documented in docs/sweep.md; timm's names (infer_step_time, param_count, ...) mean what they mean in timm's CSVs.
 Exit codes: 0 every point measured; 1 a point failed or the machine did (disk full), everything finished is kept; 2 bad input (or another sweep writes to --out); 130/143 stopped by Ctrl-C/SIGTERM. See docs/sweep.md.`
@@ -57,7 +57,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     rounds: Flags.string({description: 'at least this many rounds (default 6: the fewest with a 95% interval)', helpGroup: 'TIMING'}),
     'max-rounds': Flags.string({description: 'at most this many rounds (default 40)', helpGroup: 'TIMING'}),
     'max-ci': Flags.string({description: "stable when the 95% interval's half-width is at most this share of the median (default 5%)", helpGroup: 'TIMING'}),
-    'time-budget': Flags.string({description: 'start no round past this many seconds from the first, once 2 are done (default 35 CPU, 300 CUDA)', helpGroup: 'TIMING'}),
+    'time-budget': Flags.string({description: 'start no round past this many seconds from the first, once 2 are done (default 30 CPU, 300 CUDA)', helpGroup: 'TIMING'}),
     threads: Flags.string({description: 'intra-op threads of CPU sessions (default: the CPUs this process may use)', helpGroup: 'TIMING'}),
     profile: Flags.boolean({description: 'ORT profiling: adds kernel_ms and ort_run_ms (traces in OUT/profiles)', helpGroup: 'TIMING'}),
     seed: Flags.string({description: 'seed of weights and inputs', default: '0', helpGroup: 'TIMING'}),

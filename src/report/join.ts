@@ -77,13 +77,16 @@ export function sweepRows(runs: SweepRun[]): PlotRow[] {
         ep: r.ep ?? null,
         macsB: billions(r.macs),
         p50Ms: r.p50_ms,
-        throughput: r.infer_samples_per_sec ?? round((r.infer_batch_size * 1000) / r.p50_ms!, 2),
+        // From the median, as the charts say (infer_samples_per_sec is timm's: from the mean step time).
+        throughput: round((r.infer_batch_size * 1000) / r.p50_ms!, 2),
         msPerGmac: round(r.p50_ms! / ((r.macs * r.infer_batch_size) / 1e9), 4),
         // Sweeps timed in rounds: the 95% interval of the median and whether it is within --max-ci.
         ciLoMs: typeof r.ci_lo_ms === 'number' ? r.ci_lo_ms : null,
         ciHiMs: typeof r.ci_hi_ms === 'number' ? r.ci_hi_ms : null,
         stability: r.stable === false ? 'unstable' : r.stable === true ? 'stable' : 'no interval',
         relRef: typeof r.rel_ref === 'number' ? r.rel_ref : null,
+        relLo: typeof r.rel_ci_lo === 'number' ? r.rel_ci_lo : null,
+        relHi: typeof r.rel_ci_hi === 'number' ? r.rel_ci_hi : null,
         key: pointKey(r.base, r.depth, r.width, r.infer_img_size),
       })),
   )

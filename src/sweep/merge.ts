@@ -31,8 +31,10 @@ export function mergeSweeps(dirs: readonly string[], out: string, note: (line: s
     const read = readSweepWithRuns<SweepRecord>(dir, 'sweep merge:')
     const meta = read.meta as RunMeta | null
     if (typeof meta?.grid?.id !== 'string' || !Array.isArray(meta.grid.keys)) throw new UserError(`sweep merge: ${dir} is not a sweep directory (no ${FILES.run} naming its grid)`)
-    // Each record's own rounds; a reference timed by every shard keeps those of the shard that records it.
-    const runs = read.points.flatMap((p) => (p.record.runs_key === p.record.key || p.record.runs_key == null ? p.rounds : []))
+    // Every line of the input's points and of their references, tagged with the input: a reference
+    // timed by every shard keeps each shard's rounds, and rounds pair only within one shard.
+    const keys = new Set(read.records.flatMap((r) => [r.runs_key ?? r.key, ...(r.ref_key ? [r.ref_key] : [])]))
+    const runs = [...read.runs.byKey.entries()].filter(([k]) => keys.has(k)).flatMap(([, rs]) => rs)
     return {dir, meta, records: read.records, runs, warnings: read.warnings}
   })
   const first = inputs[0]
@@ -74,7 +76,7 @@ export function mergeSweeps(dirs: readonly string[], out: string, note: (line: s
       shard: null,
       merged_from: dirs.map((d) => path.resolve(d)),
     }
-    const runs: RoundRun[] = inputs.flatMap((i) => i.runs)
+    const runs: RoundRun[] = inputs.flatMap((i, from) => i.runs.map((r) => ({...r, from: (r.from ?? 0) * inputs.length + from})))
     writeRecords(out, records)
     if (runs.length) writeRuns(out, runs)
     writeCsv(out, records)

@@ -182,7 +182,8 @@ export function parseRunsJsonl(text: string, source: string): {runs: RoundRun[];
       Array.isArray(r.runs_ms) && r.runs_ms.length > 0 && r.runs_ms.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
       typeof r.ref_key === 'string' && (r.ref_ms === null || typeof r.ref_ms === 'number')
     if (!ok) throw new Error(`${at}: not a round of timed runs (key, round, runs_ms, ref_key, ref_ms)`)
-    const id = `${r.key}\n${r.round}`
+    if (r.from !== undefined && !(Number.isInteger(r.from) && r.from >= 0)) throw new Error(`${at}: "from" must be a whole number ≥ 0`)
+    const id = `${r.key}\n${r.round}\n${r.from ?? ''}`
     const first = seen.get(id)
     if (first !== undefined) throw new Error(`${at}: round ${r.round} of "${r.key}" is recorded twice (also line ${first}): two sweeps wrote to one directory?`)
     seen.set(id, i + 1)
@@ -219,25 +220,32 @@ export function readRunsFile(dir: string, flag: string, meta?: Partial<RunMeta> 
   return {byKey, truncated: parsed.truncated, warnings: parsed.warnings}
 }
 
-/** A record with the raw timed runs of each of its rounds. */
+/** A record with the raw timed runs of each of its rounds, and its reference's. */
 export interface PointRuns<R> {
   record: R
   /** In round order; empty for a failed point or a directory written before rounds. */
   rounds: RoundRun[]
+  /** The rounds of the reference it is divided by (rounds.ts refMedians pairs them by round). */
+  refRounds: RoundRun[]
 }
 
 /**
  * The one way to read a sweep with its raw timings: every record of `dir` (readSweepDir's
  * rules) with its rounds from runs.jsonl, so latency models and `compare` can recompute
- * statistics (rounds.ts roundStats) and ratios to the reference (rel_ref, rel_ci_*).
+ * statistics and ratios to the reference: `roundStats(p.rounds, maxCi, refMedians(p.refRounds))`
+ * (rounds.ts) gives every statistic of the record, rel_ref and rel_ci_* included.
  */
-export function readSweepWithRuns<R extends Keyed & {runs_key?: string | null} = SweepRecord>(
+export function readSweepWithRuns<R extends Keyed & {runs_key?: string | null; ref_key?: string | null} = SweepRecord>(
   dir: string,
   flag: string,
   opts: SweepDirOptions = {},
 ): SweepDirResults<R> & {points: Array<PointRuns<R>>; runs: SweepRuns} {
   const read = readSweepDir<R>(dir, flag, opts)
   const runs = readRunsFile(dir, flag, read.meta)
-  const points = read.records.map((record) => ({record, rounds: runs.byKey.get(record.runs_key ?? record.key) ?? []}))
+  const points = read.records.map((record) => ({
+    record,
+    rounds: runs.byKey.get(record.runs_key ?? record.key) ?? [],
+    refRounds: record.ref_key ? (runs.byKey.get(record.ref_key) ?? []) : [],
+  }))
   return {...read, points, runs, warnings: [...read.warnings, ...runs.warnings]}
 }

@@ -1,6 +1,7 @@
 /**
- * Interleaved rounds: each round times every point still measured, in an order shuffled by the
- * seed, the reference first. A point's statistics come from its rounds (pure, recomputable from
+ * Interleaved rounds: each round times every point still measured, the reference among them,
+ * in an order shuffled by the seed (a fixed place in the round would give the reference an error
+ * of its own, from whatever the machine does at that place). A point's statistics come from its rounds (pure, recomputable from
  * runs.jsonl): latency over all timed runs, the 95% interval from the round medians (the runs
  * of one round share the machine's phase, so rounds are the independent units), and its
  * latency relative to the reference of the same round.
@@ -14,9 +15,22 @@ export interface RoundRun {
   round: number
   /** Timed runs, ms, in order. */
   runs_ms: number[]
-  /** Key of this point's reference, and the median of the reference's runs in this round (null when the reference failed). */
+  /**
+   * Key of this point's reference, and the median of the reference's runs in this round when it
+   * was timed before this point (else null: the reference's own line of the round has it).
+   */
   ref_key: string
   ref_ms: number | null
+  /** Set by `sweep merge`: which input directory the line came from (rounds pair within one). */
+  from?: number
+}
+
+/** Round id for pairing a point's round with its reference's: round number within one directory of origin. */
+export const roundId = (r: Pick<RoundRun, 'round' | 'from'>) => `${r.from ?? ''}#${r.round}`
+
+/** The reference's median per round id, from its own lines. */
+export function refMedians(refRounds: readonly RoundRun[]): Map<string, number> {
+  return new Map(refRounds.map((r) => [roundId(r), median(r.runs_ms)]))
 }
 
 export interface RoundStats extends LatencyStats {
@@ -34,13 +48,18 @@ export interface RoundStats extends LatencyStats {
 }
 
 /** Statistics of one point from its rounds; stable = ≥ MIN_CI_SAMPLES rounds and CI half-width ≤ maxCi × median. */
-export function roundStats(rounds: readonly RoundRun[], maxCi: number): RoundStats {
+export function roundStats(rounds: readonly RoundRun[], maxCi: number, refs?: ReadonlyMap<string, number>): RoundStats {
   const all = rounds.flatMap((r) => r.runs_ms)
   const st = latencyStats(all)
   const medians = rounds.map((r) => median(r.runs_ms))
   const ci = medianCI(medians)
   const ciRel = (ci.hi - ci.lo) / 2 / st.p50_ms
-  const ratios = rounds.filter((r) => r.ref_ms !== null && r.ref_ms > 0).map((r) => median(r.runs_ms) / r.ref_ms!)
+  // The reference of the same round: from its own line when known, else the one this line kept.
+  const refOf = (r: RoundRun) => refs?.get(roundId(r)) ?? r.ref_ms
+  const ratios = rounds.flatMap((r) => {
+    const ref = refOf(r)
+    return ref !== null && ref !== undefined && ref > 0 ? [median(r.runs_ms) / ref] : []
+  })
   const rel = ratios.length ? medianCI(ratios) : undefined
   return {
     ...st,
@@ -55,7 +74,7 @@ export function roundStats(rounds: readonly RoundRun[], maxCi: number): RoundSta
   }
 }
 
-/** The order of a round: references first (every round starts by timing them), the rest shuffled by seed and round. */
-export function roundOrder<T>(refs: readonly T[], others: readonly T[], seed: number, round: number): T[] {
-  return [...refs, ...shuffled(others, (seed * 1_000_003 + round * 7919) >>> 0)]
+/** The order of a round: the references and the other points together, shuffled by seed and round. */
+export function roundOrder<T>(units: readonly T[], seed: number, round: number): T[] {
+  return shuffled(units, (seed * 1_000_003 + round * 7919) >>> 0)
 }

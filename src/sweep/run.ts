@@ -1,8 +1,8 @@
 /**
  * The sweep: choose the EP, build the grid (embedded defaults depend on the EP), take this
  * shard, skip points already in results.jsonl (--resume), then time the rest in interleaved
- * rounds (rounds.ts): each round times the reference first, then every point still measured in
- * an order shuffled by the seed, and appends each point's timed runs to runs.jsonl (fsynced).
+ * rounds (rounds.ts): each round times every point still measured and the reference, in an
+ * order shuffled by the seed, and appends each point's timed runs to runs.jsonl (fsynced).
  * A point is final once it is stable after the minimum rounds, or when the rounds stop
  * (--max-rounds, --time-budget); only then is its record appended to results.jsonl. After a
  * kill, --resume continues from the rounds in runs.jsonl. results.csv and run.json are
@@ -26,7 +26,7 @@ import {findTrace, profileRuns, readTrace} from './profile.js'
 import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
 import {readRunsFile} from './results.js'
-import {roundOrder, roundStats, type RoundRun} from './rounds.js'
+import {refMedians, roundOrder, roundStats, type RoundRun} from './rounds.js'
 import {chooseEp, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
 import {median} from './stats.js'
 import {appendRecord, appendRun, ensureWritableDir, FILES, priorRecords, readRecords, repairJsonl, writeCsv, writeRunJson} from './store.js'
@@ -250,7 +250,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       u.final = true
       await pool.close(u.id)
       if (u.points.length === 0) return
-      const st = roundStats(u.rounds, timing.maxCi)
+      const st = roundStats(u.rounds, timing.maxCi, refMedians(u.ref.rounds))
       u.prep ??= preparePoint(u.point, {...pctx, emit: (emitter ??= await d.loadEmitter()).emit, emitterId: emitter.id})
       const pk = u.profile
       const extra: Partial<SweepRecord> = {
@@ -265,7 +265,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       for (const p of u.points) record({...rec, key: p.key, grid: p.grid, model: p.model, phi: p.phi})
     }
     // Points whose rounds were all done before a kill (their record was not written yet).
-    const settled = (u: Unit) => u.rounds.length >= timing.rounds && roundStats(u.rounds, timing.maxCi).stable
+    const settled = (u: Unit) => u.rounds.length >= timing.rounds && roundStats(u.rounds, timing.maxCi, refMedians(u.ref.rounds)).stable
 
     /** One round of one unit: open (or reuse) its session, one untimed run, then the timed runs. */
     const timeUnit = async (u: Unit, round: number): Promise<boolean> => {
@@ -297,6 +297,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
         return true
       }
       const refRound = u.isRef ? undefined : u.ref.rounds.find((r) => r.round === round)
+      // The reference may come later in this round: then its own line pairs with this one.
       const line: RoundRun = {key: u.id, round, runs_ms: samples, ref_key: u.ref.id, ref_ms: u.isRef ? median(samples) : refRound ? median(refRound.runs_ms) : null}
       appendRun(o.out, line)
       u.rounds.push(line)
@@ -312,7 +313,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       if (round > Math.min(2, timing.rounds) && d.clock() - t0 > timing.timeBudgetMs) break
       const others = all.filter((u) => !u.final && !u.isRef)
       d.progress.round?.(round, timing.rounds, pending.filter((u) => u.rounds.length >= timing.rounds).reduce((n, u) => n + Math.max(1, u.points.length), 0))
-      for (const u of roundOrder(refs.filter((r) => !r.final), others, o.seed, round)) {
+      for (const u of roundOrder([...refs.filter((r) => !r.final), ...others], o.seed, round)) {
         if (d.signal?.aborted) {
           interrupted = true
           break

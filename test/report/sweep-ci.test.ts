@@ -21,7 +21,12 @@ test('error bars from the intervals, unstable points hollow, the subtitle counts
   const text = JSON.stringify(c.spec)
   const layers = (c.spec as unknown as {spec: {layer: Array<{mark: {type: string; filled?: boolean}}>}}).spec.layer
   assert.deepEqual(layers.map((l) => `${l.mark.type}${l.mark.filled === false ? ' hollow' : ''}`), ['rule', 'line', 'point', 'point hollow'])
-  assert.match(text, /Bars: 95% interval of the median\. Hollow: unstable .*: 1 of 3 points/)
+  assert.match(text, /Bars: 95% interval\. Hollow: unstable .*: 1 of 3 points/)
+  const rel = sweepChart(rows, ['r'], 'relative')
+  assert.deepEqual(schemaErrors(rel.spec), [])
+  assert.equal(rel.id, 'sweep-relative')
+  assert.match(JSON.stringify(rel.spec), /÷ the reference's in the same round/)
+  assert.deepEqual(rel.rows.map((r) => r.relRef), [1, 1.4, 1.9])
   // A sweep from before rounds: no bars, no hollow layer, no note.
   const old = sweepRows([{dir: 'o', label: 'o', meta: null, records: [{...rec(1, 10, true), ci_lo_ms: undefined, ci_hi_ms: undefined, stable: undefined} as unknown as SweepRecord]}])
   const plain = sweepChart(old, ['o'], 'latency')

@@ -1,7 +1,7 @@
 /** Intervals and tests behind `stable` and `compare`, checked by simulation with seeded samples (no clock, no timing). */
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {roundOrder, roundStats, type RoundRun} from '../../src/sweep/rounds.js'
+import {refMedians, roundOrder, roundStats, type RoundRun} from '../../src/sweep/rounds.js'
 import {mannWhitneyP, medianCI, seededRandom, shuffled} from '../../src/sweep/stats.js'
 
 /** Samples of a distribution with a known median, by inverse CDF of a uniform u. */
@@ -56,6 +56,15 @@ describe('95% interval of the median', () => {
     assert.deepEqual([six.stable, six.ci_rel, six.rel_ref, six.rounds, six.runs], [true, 0, 1, 6, 18])
   })
 
+  it('rel_ref pairs a round with the reference\'s own line of that round when the line kept none (the reference came later)', () => {
+    const rounds: RoundRun[] = [1, 2, 3].map((k) => ({key: 'p', round: k, runs_ms: [30 * k], ref_key: 'r', ref_ms: null}))
+    const ref: RoundRun[] = [1, 2, 3].map((k) => ({key: 'r', round: k, runs_ms: [10 * k], ref_key: 'r', ref_ms: 10 * k}))
+    assert.equal(roundStats(rounds, 0.05).rel_ref, null)
+    assert.equal(roundStats(rounds, 0.05, refMedians(ref)).rel_ref, 3)
+    // Rounds of another input directory (sweep merge) do not pair.
+    assert.equal(roundStats(rounds.map((r) => ({...r, from: 1})), 0.05, refMedians(ref)).rel_ref, null)
+  })
+
   it('rel_ref: the ratio to the reference of the same round cancels a machine that slows down', () => {
     // The machine gets 3× slower from round 4; the point is always 2× the reference.
     const rounds: RoundRun[] = Array.from({length: 8}, (_, k) => {
@@ -70,13 +79,15 @@ describe('95% interval of the median', () => {
 })
 
 describe('round order', () => {
-  it('deterministic by seed and round, references first, a different order per round and seed', () => {
+  it('deterministic by seed and round, a different order per round and seed, the reference shuffled with the rest', () => {
     const items = Array.from({length: 20}, (_, i) => i)
-    assert.deepEqual(roundOrder([-1], items, 3, 2), roundOrder([-1], items, 3, 2))
-    assert.equal(roundOrder([-1], items, 3, 2)[0], -1)
-    assert.notDeepEqual(roundOrder<number>([], items, 3, 2), roundOrder<number>([], items, 3, 3))
-    assert.notDeepEqual(roundOrder<number>([], items, 3, 2), roundOrder<number>([], items, 4, 2))
+    assert.deepEqual(roundOrder(items, 3, 2), roundOrder(items, 3, 2))
+    assert.notDeepEqual(roundOrder(items, 3, 2), roundOrder(items, 3, 3))
+    assert.notDeepEqual(roundOrder(items, 3, 2), roundOrder(items, 4, 2))
     assert.deepEqual([...shuffled(items, 9)].sort((a, b) => a - b), items)
+    // Item 0 (the reference, listed first) is not first in every round.
+    const firsts = new Set(Array.from({length: 10}, (_, r) => roundOrder(items, 3, r + 1)[0]))
+    assert.ok(firsts.size > 3)
   })
 })
 

@@ -76,6 +76,8 @@ export function buildCharts({paper, runs, accuracy, timm, benchmarks = []}: Char
   // Every latency chart says where it was measured: device, EP, threads, dtype per run.
   const measured = (c: Chart) => withSubtitle(c, runs.map(runContext))
   charts.push(measured(sweepChart(sweep, labels, 'latency')), measured(sweepChart(sweep, labels, 'throughput')))
+  // Sweeps timed in rounds: latency relative to the reference of the same round.
+  if (sweep.some((r) => typeof r.relRef === 'number')) charts.push(measured(sweepChart(sweep, labels, 'relative')))
   // Figure 8 for a base other than B0, when a sweep holds its compound and single-dimension paths.
   const pathBase = scalingPathBase(sweep)
   const pathRows = pathBase === undefined ? null : scalingPathRows(sweep, pathBase)

@@ -9,20 +9,30 @@ import type {TopLevelSpec} from 'vega-lite'
 import type {Chart, Layers, PlotRow} from '../chart.js'
 import {batchFacet, frame, logAxis, SHARED_PANELS, TITLE} from '../theme.js'
 
-export type SweepMetric = 'latency' | 'throughput'
+export type SweepMetric = 'latency' | 'throughput' | 'relative'
 
-export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric): Chart {
-  const field = metric === 'latency' ? 'p50Ms' : 'throughput'
-  const title = metric === 'latency' ? 'Latency vs MACs per scaling dimension' : 'Throughput vs MACs per scaling dimension'
+const FIELDS: Record<SweepMetric, {field: string; lo?: string; hi?: string; title: string; yTitle: string}> = {
+  latency: {field: 'p50Ms', lo: 'ciLoMs', hi: 'ciHiMs', title: 'Latency vs MACs per scaling dimension', yTitle: TITLE.latency},
+  throughput: {field: 'throughput', title: 'Throughput vs MACs per scaling dimension', yTitle: TITLE.throughput},
+  relative: {field: 'relRef', lo: 'relLo', hi: 'relHi', title: 'Latency relative to the reference vs MACs per scaling dimension', yTitle: 'Latency ÷ reference of the same round'},
+}
+
+export function sweepChart(all: PlotRow[], runs: string[], metric: SweepMetric): Chart {
+  const {field, lo, hi, title, yTitle} = FIELDS[metric]
+  const rows = metric === 'relative' ? all.filter((r) => typeof r.relRef === 'number') : all
   const x = {field: 'macsB', type: 'quantitative', title: TITLE.macs, ...logAxis(rows.map((r) => r.macsB as number), 300)} as const
-  const y = {field, type: 'quantitative', title: TITLE[metric], ...logAxis(rows.map((r) => r[field] as number), 240, 'y')} as const
+  const y = {field, type: 'quantitative', title: yTitle, ...logAxis(rows.map((r) => r[field] as number), 240, 'y')} as const
   const withCi = rows.some((r) => r.ciLoMs !== null && r.ciLoMs !== undefined)
   const unstable = rows.filter((r) => r.stability === 'unstable').length
   const ciNote = withCi
-    ? [`${metric === 'latency' ? 'Bars: 95% interval of the median. ' : ''}Hollow: unstable (interval wider than the sweep's --max-ci): ${unstable} of ${rows.length} points.`]
+    ? [`${lo ? 'Bars: 95% interval. ' : ''}Hollow: unstable (interval of the median wider than the sweep's --max-ci): ${unstable} of ${rows.length} points.`]
     : []
+  const what =
+    metric === 'relative'
+      ? ["Each point's round median ÷ the reference's in the same round (the base network, timed first each round):", "the machine's slow phases cancel. The latency chart plots the absolute medians."]
+      : []
   const spec: TopLevelSpec = {
-    ...frame(title, [`Sweep ${runs.join(', ')}: median per batch, log-log. One line per scaling grid; a steeper line means more ${metric === 'latency' ? 'latency' : 'throughput lost'} per extra MAC.`, ...ciNote, 'MACs per image (multiply-accumulates); FLOPs = 2 × MACs.'], rows),
+    ...frame(title, [`Sweep ${runs.join(', ')}: median per batch, log-log. One line per scaling grid; a steeper line means more ${metric === 'throughput' ? 'throughput lost' : 'latency'} per extra MAC.`, ...what, ...ciNote, 'MACs per image (multiply-accumulates); FLOPs = 2 × MACs.'], rows),
     facet: batchFacet(runs),
     spec: {
       width: 300,
@@ -50,18 +60,18 @@ export function sweepChart(rows: PlotRow[], runs: string[], metric: SweepMetric)
           ] as const : []),
         ],
       },
-      layer: layers(withCi, metric),
+      layer: layers(withCi, lo, hi),
     },
     resolve: SHARED_PANELS,
   }
   return {id: `sweep-${metric}`, title, rows, spec}
 }
 
-/** Error bars (latency only), the line, filled points, hollow unstable points. */
-function layers(withCi: boolean, metric: SweepMetric): Layers {
+/** Error bars (where the metric has an interval), the line, filled points, hollow unstable points. */
+function layers(withCi: boolean, lo: string | undefined, hi: string | undefined): Layers {
   const out: Layers = []
-  if (withCi && metric === 'latency') {
-    out.push({transform: [{filter: 'datum.ciLoMs != null'}], mark: {type: 'rule', opacity: 0.7, clip: true}, encoding: {y: {field: 'ciLoMs', type: 'quantitative'}, y2: {field: 'ciHiMs'}}})
+  if (withCi && lo && hi) {
+    out.push({transform: [{filter: `datum.${lo} != null`}], mark: {type: 'rule', opacity: 0.7, clip: true}, encoding: {y: {field: lo, type: 'quantitative'}, y2: {field: hi}}})
   }
   out.push({mark: {type: 'line'}})
   out.push({transform: [{filter: "datum.stability !== 'unstable'"}], mark: {type: 'point', filled: true, size: 45, opacity: 1}})
