@@ -91,6 +91,12 @@ export async function bench(): Promise<void> {
   console.log(`A vs B: p50 within 5%: ${pct(within5.length, shared.length)} (target ≥ 90%); intervals overlap or a point flagged unstable: ${pct(ok.length, shared.length)} (target all)`)
   const spread = shared.map((r) => Math.abs(b.byKey.get(r.key)!.p50_ms! / r.p50_ms! - 1) * 100).sort((x, y) => x - y)
   console.log(`  |B/A − 1| of p50: median ${spread[Math.floor(spread.length / 2)].toFixed(1)}%, max ${spread[spread.length - 1].toFixed(1)}%`)
+  // The ratio to the reference of the same round is meant to cancel the machine's drift.
+  const rel = shared.filter((r) => r.rel_ref !== null && b.byKey.get(r.key)!.rel_ref !== null)
+  const relSpread = rel.map((r) => Math.abs(b.byKey.get(r.key)!.rel_ref! / r.rel_ref! - 1) * 100).sort((x, y) => x - y)
+  if (relSpread.length) {
+    console.log(`  rel_ref (÷ the reference of the same round) within 5%: ${pct(relSpread.filter((x) => x <= 5).length, rel.length)}; |B/A − 1| median ${relSpread[Math.floor(relSpread.length / 2)].toFixed(1)}%, max ${relSpread[relSpread.length - 1].toFixed(1)}%`)
+  }
   for (const r of shared.filter((x) => !ok.includes(x))) {
     const o = b.byKey.get(r.key)!
     console.log(`  not overlapping, not flagged: ${r.model}: A ${r.ci_lo_ms!.toFixed(2)}–${r.ci_hi_ms!.toFixed(2)} ms, B ${o.ci_lo_ms!.toFixed(2)}–${o.ci_hi_ms!.toFixed(2)} ms`)
@@ -146,6 +152,11 @@ export async function bench(): Promise<void> {
   const slower = wc.doc.points.filter((p) => p.significant && p.ratio > 1).length
   const ratios = wc.doc.points.map((p) => p.ratio).sort((x, y) => x - y)
   console.log(`compare A6 wider: significant and slower for ${pct(slower, wc.doc.points.length)} (target all); B/A from ${ratios[0].toFixed(3)} to ${ratios[ratios.length - 1].toFixed(3)}, geomean ${wc.doc.geomean.ratio.toFixed(3)}; exit ${wc.status}`)
+  const relW = a6.keys.map((k, i) => ({a: a6.byKey.get(k), w: w.byKey.get(w.keys[i])})).filter((x) => x.a?.rel_ref && x.w?.rel_ref)
+  if (relW.length) {
+    const g = Math.exp(relW.reduce((acc, x) => acc + Math.log(x.w!.rel_ref! / x.a!.rel_ref!), 0) / relW.length)
+    console.log(`  rel_ref, wider / A6: geomean ${g.toFixed(3)} (each run divided by its own reference; the wider run's reference is wider too)`)
+  }
   for (const p of wc.doc.points.filter((x) => !(x.significant && x.ratio > 1))) console.log(`    not shown slower: ${p.model}: B/A ${p.ratio.toFixed(3)} (${p.ratio_lo.toFixed(3)}–${p.ratio_hi.toFixed(3)}), p=${p.p.toFixed(3)}`)
   console.log(`load average at the end ${load()}`)
 }

@@ -42,7 +42,7 @@ export interface SweepPlan {
  * embedded default sweep under a minute on 2 cores.
  */
 export const TIMING_DEFAULTS: Record<Ep, SweepTiming> = {
-  cpu: {warmup: 3, runs: 3, minTimeMs: 50, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 30_000},
+  cpu: {warmup: 3, runs: 3, minTimeMs: 50, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 40_000},
   cuda: {warmup: 10, runs: 20, minTimeMs: 200, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 300_000},
 }
 
