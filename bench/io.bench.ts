@@ -12,49 +12,27 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {ensureOutDir} from '../src/io/out-dir.js'
 import {LIMITS, runMeasured} from '../test/helpers/measured.js'
+import {RefusalTally, STARTUP} from './refusal-tally.js'
 import {guardCases} from '../test/arch/guard-cases.js'
 import {refusalCases} from '../test/io/refusal-cases.js'
 
 const ROUNDS = 3
-const STARTUP = '(start-up: --version)'
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 export async function bench(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'effscale-bench-io-'))
   try {
     const cases = [...(await refusalCases(dir)), ...guardCases(dir)]
-    const wall = new Map<string, number[]>()
-    const cpu = new Map<string, number[]>()
-    const rss = new Map<string, number>()
-    const add = (name: string, r: {ms: number; cpuMs: number; maxRssMb: number}) => {
-      wall.set(name, [...(wall.get(name) ?? []), r.ms])
-      cpu.set(name, [...(cpu.get(name) ?? []), r.cpuMs])
-      rss.set(name, Math.max(rss.get(name) ?? 0, r.maxRssMb))
-    }
+    const tally = new RefusalTally()
     // Interleaved rounds: every case, and start-up, once per round, so machine noise hits all alike.
     for (let round = 0; round < ROUNDS; round++) {
-      add(STARTUP, runMeasured(['--version']))
+      tally.add(STARTUP, runMeasured(['--version']))
       for (const c of cases) {
         const r = runMeasured(c.args, {timeout: 30_000})
         if (r.status !== c.exit || !c.re.test(r.stderr.trim())) throw new Error(`${c.name}: exit ${r.status}, ${r.stderr.trim()}`)
-        add(c.name, r)
+        tally.add(c.name, r)
       }
     }
-    const base = {wall: median(wall.get(STARTUP)!), cpu: median(cpu.get(STARTUP)!)}
-    let met = 0
-    let metBeyond = 0
-    for (const [name, ms] of wall) {
-      const m = median(ms)
-      const c = median(cpu.get(name)!)
-      const ok = m < LIMITS.ms && rss.get(name)! < LIMITS.rssMb
-      const beyond = c - base.cpu < LIMITS.ms && rss.get(name)! < LIMITS.rssMb
-      if (name !== STARTUP && ok) met++
-      if (name !== STARTUP && beyond) metBeyond++
-      console.log(
-        `${name.padEnd(40)} wall median ${m.toFixed(0).padStart(5)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}), ` +
-          `CPU ${c.toFixed(0).padStart(5)} ms (${(c - base.cpu).toFixed(0).padStart(4)} beyond start-up), peak ${rss.get(name)!.toFixed(0)} MB`,
-      )
-    }
+    const {met, metBeyond} = tally.report((name) => name.padEnd(40))
     console.log(`${met}/${cases.length} refusals within ${LIMITS.ms} ms wall (start-up included) and ${LIMITS.rssMb} MB; ${metBeyond}/${cases.length} within ${LIMITS.ms} ms of CPU beyond start-up (${ROUNDS} interleaved rounds)`)
 
     const t0 = performance.now()

@@ -20,6 +20,7 @@ import {profileOnnxBytes} from '../src/onnx/profile.js'
 import {onnx} from '../src/onnx/proto.js'
 import {validateGraph} from '../src/onnx/validate.js'
 import {LIMITS, runMeasured} from '../test/helpers/measured.js'
+import {RefusalTally, STARTUP} from './refusal-tally.js'
 
 const ROUNDS = 7
 const TARGET_SHARE = 0.05
@@ -74,35 +75,16 @@ export async function bench(): Promise<void> {
   // The script marks the valid twins "valid: …" (they are accepted, not refused).
   const verdicts = JSON.parse(readFileSync(path.join(dir, 'verdicts.json'), 'utf8')) as {files: Record<string, {what: string}>}
   const invalid = Object.keys(verdicts.files).filter((f) => !verdicts.files[f].what.startsWith('valid:')).sort()
-  const STARTUP = '(start-up: --version)'
-  const wall = new Map<string, number[]>()
-  const cpu = new Map<string, number[]>()
-  const rss = new Map<string, number>()
-  const add = (name: string, r: {ms: number; cpuMs: number; maxRssMb: number}) => {
-    wall.set(name, [...(wall.get(name) ?? []), r.ms])
-    cpu.set(name, [...(cpu.get(name) ?? []), r.cpuMs])
-    rss.set(name, Math.max(rss.get(name) ?? 0, r.maxRssMb))
-  }
+  const tally = new RefusalTally()
   for (let round = 0; round < 3; round++) {
-    add(STARTUP, runMeasured(['--version']))
+    tally.add(STARTUP, runMeasured(['--version']))
     for (const f of invalid) {
       const r = runMeasured(['flops', '--onnx', path.join(dir, f)])
       if (r.status !== 2) throw new Error(`${f}: exit ${r.status}: ${r.stderr}`)
-      add(f, r)
+      tally.add(f, r)
     }
   }
-  let met = 0
-  let metBeyond = 0
-  const baseCpu = median(cpu.get(STARTUP)!)
-  for (const [name, ms] of wall) {
-    const c = median(cpu.get(name)!)
-    if (name !== STARTUP && median(ms) < LIMITS.ms && rss.get(name)! < LIMITS.rssMb) met++
-    if (name !== STARTUP && c - baseCpu < LIMITS.ms && rss.get(name)! < LIMITS.rssMb) metBeyond++
-    console.log(
-      `flops --onnx ${name.padEnd(30)} wall median ${median(ms).toFixed(0).padStart(5)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}), ` +
-        `CPU ${c.toFixed(0).padStart(5)} ms (${(c - baseCpu).toFixed(0).padStart(4)} beyond start-up), peak ${rss.get(name)!.toFixed(0)} MB`,
-    )
-  }
+  const {met, metBeyond} = tally.report((name) => (name === STARTUP ? name.padEnd(43) : `flops --onnx ${name.padEnd(30)}`))
   console.log(
     `${met}/${invalid.length} invalid-graph refusals within ${LIMITS.ms} ms wall (start-up included) and ${LIMITS.rssMb} MB; ` +
       `${metBeyond}/${invalid.length} within ${LIMITS.ms} ms of CPU beyond start-up (3 interleaved rounds)`,
