@@ -58,7 +58,7 @@ Exit codes: 0 every point measured; 1 a point failed or the machine did (disk fu
     'max-rounds': Flags.string({description: 'at most this many rounds (default 40)', helpGroup: 'TIMING'}),
     'max-ci': Flags.string({description: "stable when the 95% interval's half-width is at most this share of the median (default 5%)", helpGroup: 'TIMING'}),
     'time-budget': Flags.string({description: 'start no round past this many seconds from the first, once 2 are done (default 40 CPU, 300 CUDA)', helpGroup: 'TIMING'}),
-    threads: Flags.string({description: 'intra-op threads of CPU sessions (default: the CPUs this process may use)', helpGroup: 'TIMING'}),
+    threads: Flags.string({description: 'intra-op threads of CPU sessions (default: one fewer than the CPUs this process may use, at least 1)', helpGroup: 'TIMING'}),
     profile: Flags.boolean({description: 'ORT profiling: adds kernel_ms and ort_run_ms (traces in OUT/profiles)', helpGroup: 'TIMING'}),
     seed: Flags.string({description: 'seed of weights and inputs', default: '0', helpGroup: 'TIMING'}),
     resume: Flags.boolean({description: 'continue the sweep in --out: skip points already in results.jsonl'}),

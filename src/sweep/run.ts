@@ -47,7 +47,7 @@ export interface SweepOptions {
   seed: number
   /** Refuse points whose weights + peak activations need more bytes (default: 50% of free memory). */
   maxMemory?: number
-  /** Intra-op threads for CPU sessions (default: the CPUs this process may use). */
+  /** Intra-op threads for CPU sessions (default: defaultCpuThreads()). */
   threads?: number
 }
 
@@ -87,6 +87,14 @@ export interface SweepSummary {
   interrupted: boolean
   files: {jsonl: string; runs: string; csv: string; run: string}
 }
+
+/**
+ * One CPU fewer than this process may use (at least 1): a parallel op waits for its slowest
+ * thread, so a thread on every core makes each run hostage to any other process the OS schedules.
+ * On 2 shared cores, two back-to-back default sweeps agreed within 5% on 19 of 21 points with 1
+ * thread against 16 of 21 with 2 (README, docs/sweep.md).
+ */
+export const defaultCpuThreads = (): number => Math.max(1, os.availableParallelism() - 1)
 
 /** Defaults for what a caller leaves out: 6 rounds (the fewest with a 95% interval), ±5%. */
 export const ROUND_DEFAULTS: SweepTiming = {warmup: 3, runs: 3, minTimeMs: 50, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 30_000}
@@ -137,7 +145,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
   if (!fixed) checkGridCost(grid, o.gridSource, o.maxMemory)
   const points = o.shard ? shardPoints(grid.points, o.shard) : grid.points
   const timing: SweepTiming = {...ROUND_DEFAULTS, ...(typeof o.timing === 'function' ? o.timing(ep) : o.timing)}
-  const threads = ep === 'cpu' ? (o.threads ?? os.availableParallelism()) : null
+  const threads = ep === 'cpu' ? (o.threads ?? defaultCpuThreads()) : null
   const loadAvg = d.loadAvg ?? (() => os.loadavg()[0])
   const loadStart = loadAvg()
 
