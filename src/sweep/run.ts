@@ -92,7 +92,8 @@ export interface SweepSummary {
  * One CPU fewer than this process may use (at least 1): a parallel op waits for its slowest
  * thread, so a thread on every core makes each run hostage to any other process the OS schedules.
  * On 2 shared cores, two back-to-back default sweeps agreed within 5% on 19 of 21 points with 1
- * thread against 16 of 21 with 2 (README, docs/sweep.md).
+ * thread against 16 of 21 with 2, and `compare` told a 15% wider grid apart on 21 of 21 points
+ * against 12 (`npm run bench -- stability`).
  */
 export const defaultCpuThreads = (): number => Math.max(1, os.availableParallelism() - 1)
 
