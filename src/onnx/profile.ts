@@ -15,7 +15,7 @@ import type {Rule} from './rules.js'
 import {graphTraffic} from './traffic.js'
 import {bytesPerElement, numel, tensorValue, type Value} from './values.js'
 import {validateGraph} from './validate.js'
-import {qualifiedOp, Scope, walkGraph, type NodeRow, type UncountedNode, type WalkState} from './walk.js'
+import {nodeName, Scope, walkGraph, type NodeRow, type UncountedNode, type WalkState} from './walk.js'
 
 export type {NodeRow, UncountedNode} from './walk.js'
 
@@ -139,7 +139,7 @@ export function profileOnnxBytes(bytes: Uint8Array, opts: ProfileOptions & {base
     new Set((graph.output ?? []).map((o) => o.name ?? '')),
   )
   if (st.rows) {
-    const byName = new Map(top.map((n, i) => [n.name || `${qualifiedOp(n)}_${i}`, traffic.perNode[i]]))
+    const byName = new Map(top.map((n, i) => [nodeName(n, i), traffic.perNode[i]]))
     for (const r of st.rows) r.bytes = byName.get(r.name) ?? 0
   }
 

@@ -85,6 +85,9 @@ export interface Cost {
 export const qualifiedOp = (node: INodeProto): string =>
   node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : (node.opType ?? '')
 
+/** A node's name in rows and messages: its own, else its (qualified) op type and index in its graph. */
+export const nodeName = (node: INodeProto, index: number, prefix = ''): string => prefix + (node.name || `${qualifiedOp(node)}_${index}`)
+
 /**
  * Cost of one pass through `graph`. `scale` is how many times the caller runs it (a Loop's trip
  * count): rows report scaled figures, the returned cost is one pass.
@@ -93,7 +96,7 @@ export function walkGraph(graph: IGraphProto, scope: Scope, st: WalkState, prefi
   const total = {macs: 0, otherOps: 0}
   ;(graph.node ?? []).forEach((node, index) => {
     const opType = qualifiedOp(node)
-    const name = prefix + (node.name || `${opType}_${index}`)
+    const name = nodeName(node, index, prefix)
     const inNames = node.input ?? []
     const outNames = node.output ?? []
     let outputs: Array<Value | undefined> = []
