@@ -15,7 +15,7 @@ import {readText} from '../cli/target-flags.js'
 import {UserError} from '../errors.js'
 import type {RunMeta} from './meta.js'
 import type {SweepRecord} from './record.js'
-import type {RoundRun} from './rounds.js'
+import {ownRounds, type RoundRun} from './rounds.js'
 
 export const RESULTS_FILE = 'results.jsonl'
 export const RUN_FILE = 'run.json'
@@ -183,6 +183,7 @@ export function parseRunsJsonl(text: string, source: string): {runs: RoundRun[];
       typeof r.ref_key === 'string' && (r.ref_ms === null || typeof r.ref_ms === 'number')
     if (!ok) throw new Error(`${at}: not a round of timed runs (key, round, runs_ms, ref_key, ref_ms)`)
     if (r.from !== undefined && !(Number.isInteger(r.from) && r.from >= 0)) throw new Error(`${at}: "from" must be a whole number ≥ 0`)
+    if (r.ref_only !== undefined && r.ref_only !== true) throw new Error(`${at}: "ref_only" must be true when present`)
     const id = `${r.key}\n${r.round}\n${r.from ?? ''}`
     const first = seen.get(id)
     if (first !== undefined) throw new Error(`${at}: round ${r.round} of "${r.key}" is recorded twice (also line ${first}): two sweeps wrote to one directory?`)
@@ -223,7 +224,7 @@ export function readRunsFile(dir: string, flag: string, meta?: Partial<RunMeta> 
 /** A record with the raw timed runs of each of its rounds, and its reference's. */
 export interface PointRuns<R> {
   record: R
-  /** In round order; empty for a failed point or a directory written before rounds. */
+  /** The rounds of its record (ownRounds), in round order; empty for a failed point or a directory written before rounds. */
   rounds: RoundRun[]
   /** The rounds of the reference it is divided by (rounds.ts refMedians pairs them by round). */
   refRounds: RoundRun[]
@@ -244,7 +245,7 @@ export function readSweepWithRuns<R extends Keyed & {runs_key?: string | null; r
   const runs = readRunsFile(dir, flag, read.meta)
   const points = read.records.map((record) => ({
     record,
-    rounds: runs.byKey.get(record.runs_key ?? record.key) ?? [],
+    rounds: ownRounds(runs.byKey.get(record.runs_key ?? record.key) ?? []),
     refRounds: record.ref_key ? (runs.byKey.get(record.ref_key) ?? []) : [],
   }))
   return {...read, points, runs, warnings: [...read.warnings, ...runs.warnings]}

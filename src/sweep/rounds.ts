@@ -23,7 +23,16 @@ export interface RoundRun {
   ref_ms: number | null
   /** Set by `sweep merge`: which input directory the line came from (rounds pair within one). */
   from?: number
+  /**
+   * A reference's round timed after its own figure settled, only as the denominator of points
+   * still measured: not part of its record, since no other point is timed past settling (late
+   * rounds hold few points, and there the default reference ran 10–20% faster than in full ones).
+   */
+  ref_only?: true
 }
+
+/** The rounds a point's own record rests on (every line but a reference's `ref_only` ones). */
+export const ownRounds = (rounds: readonly RoundRun[]): RoundRun[] => rounds.filter((r) => !r.ref_only)
 
 /** Round id for pairing a point's round with its reference's: round number within one directory of origin. */
 export const roundId = (r: Pick<RoundRun, 'round' | 'from'>) => `${r.from ?? ''}#${r.round}`

@@ -26,7 +26,7 @@ import {findTrace, profileRuns, readTrace} from './profile.js'
 import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
 import {readRunsFile} from './results.js'
-import {refMedians, roundOrder, roundStats, type RoundRun} from './rounds.js'
+import {ownRounds, refMedians, roundOrder, roundStats, type RoundRun} from './rounds.js'
 import {chooseEp, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
 import {median} from './stats.js'
 import {appendRecord, appendRun, ensureWritableDir, FILES, priorRecords, readRecords, repairJsonl, writeCsv, writeRunJson} from './store.js'
@@ -259,7 +259,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       u.final = true
       await pool.close(u.id)
       if (u.points.length === 0) return
-      const st = roundStats(u.rounds, timing.maxCi, refMedians(u.ref.rounds))
+      const st = roundStats(ownRounds(u.rounds), timing.maxCi, refMedians(u.ref.rounds))
       u.prep ??= preparePoint(u.point, {...pctx, emit: (emitter ??= await d.loadEmitter()).emit, emitterId: emitter.id})
       const pk = u.profile
       const extra: Partial<SweepRecord> = {
@@ -274,7 +274,11 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       for (const p of u.points) record({...rec, key: p.key, grid: p.grid, model: p.model, phi: p.phi})
     }
     // Points whose rounds were all done before a kill (their record was not written yet).
-    const settled = (u: Unit) => u.rounds.length >= timing.rounds && roundStats(u.rounds, timing.maxCi, refMedians(u.ref.rounds)).stable
+    // A reference is settled like any point, from its own rounds; it is timed on while others are measured.
+    const settled = (u: Unit) => {
+      const own = ownRounds(u.rounds)
+      return own.length >= timing.rounds && roundStats(own, timing.maxCi, refMedians(u.ref.rounds)).stable
+    }
 
     /** One round of one unit: open (or reuse) its session, one untimed run, then the timed runs. */
     const timeUnit = async (u: Unit, round: number): Promise<boolean> => {
@@ -283,6 +287,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
         u.prep = preparePoint(u.point, {...pctx, emit: emitter.emit, emitterId: emitter.id})
       }
       const prep = u.prep
+      const wasSettled = u.isRef && settled(u)
       if (!prep.ok) {
         u.final = true
         for (const p of u.points) record({...prep.rec, key: p.key, grid: p.grid, model: p.model, phi: p.phi})
@@ -308,6 +313,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       const refRound = u.isRef ? undefined : u.ref.rounds.find((r) => r.round === round)
       // The reference may come later in this round: then its own line pairs with this one.
       const line: RoundRun = {key: u.id, round, runs_ms: samples, ref_key: u.ref.id, ref_ms: u.isRef ? median(samples) : refRound ? median(refRound.runs_ms) : null}
+      if (u.isRef && wasSettled) line.ref_only = true
       appendRun(o.out, line)
       u.rounds.push(line)
       return true

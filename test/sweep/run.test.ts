@@ -9,7 +9,11 @@ import type {RunMeta} from '../../src/sweep/meta.js'
 import {RECORD_COLUMNS} from '../../src/sweep/record.js'
 import {runSweep} from '../../src/sweep/run.js'
 import {nvidiaSmiId} from '../../src/sweep/meta.js'
-import {chooseEp} from '../../src/sweep/session.js'
+import {chooseEp, type SessionRequest} from '../../src/sweep/session.js'
+import {readSweepWithRuns} from '../../src/sweep/results.js'
+import {refMedians, roundStats} from '../../src/sweep/rounds.js'
+import {resolveTarget} from '../../src/arch/target.js'
+import {lowerTarget} from '../../src/flops/index.js'
 import {readRecords} from '../../src/sweep/store.js'
 import {deps, fakeFactory, options, tmpDir} from './helpers.js'
 
@@ -251,5 +255,55 @@ describe('shards and merge', () => {
     const grid = buildGrid(options(out).grid as GridSpec).points.map((p) => p.key)
     assert.deepEqual(keys(out), grid.filter((_, i) => i % 3 !== 1))
     assert.equal(JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')).complete, false)
+  })
+})
+
+describe('the reference', () => {
+  it('its record rests on the rounds until it settled; later rounds only pair with points still measured (ref_only)', async () => {
+    const out = tmpDir('ref-only')
+    const opsOf = (model: string) => String(lowerTarget(resolveTarget({model})).ops.length)
+    const [b0, b1] = [opsOf('efficientnet-b0'), opsOf('efficientnet-b1')]
+    let t = 0
+    const factory = async (req: SessionRequest) => {
+      const id = readFileSync(req.model as string, 'utf8')
+      let calls = 0
+      let round = 0
+      return {
+        input: {name: 'input', type: 'float32', shape: [1, 3, 2, 2]},
+        // Opening: a first run and one warm-up; then per round one untimed run and 3 timed ones.
+        run: async () => {
+          calls++
+          round = calls <= 2 ? 0 : Math.ceil((calls - 2) / 4)
+          // The reference runs at 10 ms for 6 rounds, then at 5 (a quieter machine late in the sweep);
+          // b1 alternates 10 / 30 ms by round, so it stays unstable to --max-rounds; b3 is steady.
+          t += id === b0 ? (round <= 6 ? 10 : 5) : id === b1 ? (round % 2 ? 10 : 30) : 20
+        },
+        endProfiling: () => undefined,
+        release: async () => undefined,
+      }
+    }
+    const emitter = {emit: (net: {ops: unknown[]}) => new TextEncoder().encode(String(net.ops.length)), id: 'ops'}
+    const grid = {models: ['efficientnet-b0', 'efficientnet-b1', 'efficientnet-b3'], batches: [1], dtype: 'fp32', input: 'float32-nchw'} as GridSpec
+    await runSweep(options(out, {grid, timing: {warmup: 1, runs: 3, minTimeMs: 0, rounds: 6, maxRounds: 10}}), deps({factory, clock: () => t, loadEmitter: async () => emitter}))
+    const byModel = new Map(readRecords(out).records.map((r) => [r.model, r]))
+    const ref = byModel.get('efficientnet-b0')!
+    assert.equal(ref.rounds, 6)
+    assert.equal(ref.p50_ms, 10, 'the quieter rounds after it settled are not in its figure')
+    const lines = readFileSync(path.join(out, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {key: string; round: number; ref_only?: boolean})
+    const refLines = lines.filter((l) => l.key === ref.key)
+    assert.deepEqual(refLines.filter((l) => l.ref_only).map((l) => l.round).sort((a, b) => a - b), [7, 8, 9, 10])
+    assert.equal(byModel.get('efficientnet-b1')!.rounds, 10)
+    assert.equal(byModel.get('efficientnet-b1')!.stable, false)
+    // b1's late rounds pair with the reference of the same round: ratios 1, 3 (rounds 1–6) and
+    // 2, 6 (10/5, 30/5 in rounds 7–10), median 2.5; paired with the settled 10 ms it would be 2.
+    assert.equal(byModel.get('efficientnet-b1')!.rel_ref, 2.5)
+    assert.equal(byModel.get('efficientnet-b3')!.rel_ref, 2)
+    // Recomputed from runs.jsonl, every record's figures come back (the reference's from its 6 rounds).
+    for (const p of readSweepWithRuns(out, '--sweep').points) {
+      const st = roundStats(p.rounds, 0.05, refMedians(p.refRounds))
+      assert.equal(st.p50_ms, p.record.p50_ms)
+      assert.equal(st.rounds, p.record.rounds)
+      assert.equal(st.rel_ref, p.record.rel_ref)
+    }
   })
 })
