@@ -17,13 +17,18 @@ import {loadEmitter} from '../src/sweep/emitter.js'
 import {buildGrid, cpuDefault, gridId, measureKey, type GridPoint} from '../src/sweep/grid.js'
 import {cachedModel} from '../src/sweep/model-cache.js'
 import {baseRecord} from '../src/sweep/point.js'
-import {ortVersion, type SweepSession} from '../src/sweep/session.js'
+import {safeName} from '../src/sweep/profile.js'
+import {makeInput, ortFactory, ortVersion, type SweepSession} from '../src/sweep/session.js'
 import {cpuSession, timeRelative} from './reference-timing.js'
 
 const ROUNDS = Number(process.env.EFFSCALE_BENCH_ROUNDS ?? 10)
 const RUNS = Number(process.env.EFFSCALE_BENCH_RUNS ?? 5)
 const RANDOM_POINTS = 19
 const THREADS = Number(process.env.EFFSCALE_BENCH_THREADS ?? 1)
+/** Seed of the random unseen points (another seed: other points, the same method). */
+const SEED = Number(process.env.EFFSCALE_BENCH_SEED ?? 12)
+/** Profiled runs per calibration network (as `sweep --profile` records them), 0 for none. */
+const PROFILE_RUNS = Number(process.env.EFFSCALE_BENCH_PROFILE_RUNS ?? 10)
 
 interface Net {
   label: string
@@ -41,7 +46,7 @@ export async function bench(): Promise<void> {
   const maxMacs = Math.max(...calList.map((p) => costTotals(resolveTarget({base: p.base, depth: p.depth, width: p.width, imageSize: p.imageSize})).macs))
 
   // Random points inside the grid's range (d 1…8, w 1…3.8, 128…320 px) and its MACs span.
-  const rand = xorshift(12)
+  const rand = xorshift(SEED)
   const logU = (lo: number, hi: number) => lo * (hi / lo) ** rand()
   const test: Net[] = []
   while (test.length < RANDOM_POINTS) {
@@ -64,8 +69,22 @@ export async function bench(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000
   for (const s of [ref, ...calSessions, ...testSessions]) await s.release()
 
-  // The calibration points as a sweep directory (rel_ref and ref_key as the sweep's rounds write them), read by the one reader.
+  // Kernel times of the calibration networks, as `sweep --profile` writes them (OUT/profiles), in
+  // sessions of their own after the timing, so profiling's cost is in no measured latency.
   const dir = path.join(tmp, 'sweep')
+  const profiles = path.join(dir, 'profiles')
+  const {mkdirSync} = await import('node:fs')
+  mkdirSync(profiles, {recursive: true})
+  for (const p of PROFILE_RUNS > 0 ? calList : []) {
+    const model = cachedModel(path.join(tmp, 'cache'), lowerTarget(resolveTarget({base: p.base, depth: p.depth, width: p.width, imageSize: p.imageSize})), {batch: 1, dtype: 'fp32', input: 'float32-nchw', seed: 0}, emitter.emit, emitter.id)
+    const s = await ortFactory({model, ep: 'cpu', deviceId: 0, threads: THREADS, profilePrefix: path.join(profiles, `${safeName(p.key)}_o1`)})
+    const feeds = {[s.input.name]: makeInput(s.input, 0)}
+    for (let i = 0; i <= PROFILE_RUNS; i++) await s.run(feeds)
+    s.endProfiling()
+    await s.release()
+  }
+
+  // The calibration points as a sweep directory (rel_ref and ref_key as the sweep's rounds write them), read by the one reader.
   const refKey = calGrid.points.find((p) => p.model === 'efficientnet-b0')!.key
   const byMeasure = new Map(calList.map((p, i) => [measureKey(p), timed.points[i]]))
   const records = calGrid.points.map((p) => {
@@ -74,16 +93,16 @@ export async function bench(): Promise<void> {
     const ms = p.key === refKey ? timed.reference : t.latencyMs
     return {...baseRecord(p, 'cpu', macs, params, new Date()), runs: ROUNDS * RUNS, p50_ms: ms, ref_key: refKey, rel_ref: ms / timed.reference}
   })
-  const {mkdirSync} = await import('node:fs')
-  mkdirSync(dir, {recursive: true})
   writeFileSync(path.join(dir, 'results.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n')
   const device = os.cpus()[0]?.model?.trim() ?? 'unknown CPU'
   writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ep: 'cpu', device, ort_version: ortVersion(), grid: {id: gridId(calGrid.points.map((p) => p.key)), size: records.length, keys: calGrid.points.map((p) => p.key), source: 'default'}}))
   const data = sweepSamples(dir)
   const model = buildModel(dir, data, calibrate(data.samples))
 
+  console.log(`unseen points: seed ${SEED}`)
   console.log(`${device}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${ROUNDS} rounds × ${RUNS} runs per network, ${THREADS} ORT thread(s) per session, reference efficientnet-b0 (${timed.reference.toFixed(2)} ms) timed before every point; ${seconds.toFixed(0)} s of timing`)
-  console.log(`calibration: the default CPU grid, ${data.samples.length} distinct networks; kept "${model.featureSet}"; leave-one-out median ${pc(model.loo.medianAbsRel)}, p90 ${pc(model.loo.p90AbsRel)}, ${pc(model.loo.within10)} within ±10%`)
+  console.log(`calibration: the default CPU grid, ${data.samples.length} distinct networks (${data.profiled} with kernel profiles of ${PROFILE_RUNS} runs); kept "${model.featureSet}"; leave-one-out median ${pc(model.loo.medianAbsRel)}, p90 ${pc(model.loo.p90AbsRel)}, ${pc(model.loo.within10)} within ±10%`)
+  for (const c of model.candidates) console.log(`  candidate "${c.featureSet}": leave-one-out rms ${pc(c.loo.rmsRel)}, ${pc(c.loo.within10)} within ±10%`)
   console.log(`R² of latency on the default sweep: against MACs ${model.r2.macs.toFixed(3)}, against activations ${model.r2.activations.toFixed(3)}, against the model ${model.r2.model.toFixed(3)}`)
 
   const rows = test.map((n, i) => {

@@ -15,8 +15,10 @@ export default class Calibrate extends EffscaleCommand<LatencyModel> {
   static override description = `Per op class (1×1 conv, depthwise conv, dense k×k conv, SE/pool/element-wise, linear):
 time = MACs / throughput + bytes / bandwidth + cost per kernel, plus a fixed cost per inference,
 every coefficient ≥ 0 (non-negative least squares on relative error). Several feature sets are
-fitted; the one with the lowest leave-one-out error is kept. The model is valid for the sweep's
-EP, device, dtype and input kind only; predict, search, family and check refuse it elsewhere.`
+fitted; the one with the lowest leave-one-out error is kept. When the sweep ran with --profile,
+the fit is op by op: ONNX Runtime's kernel time of every op beside every network's latency
+(kept: the per-op law that best predicts the kernels of a network left out). The model is valid
+for the sweep's EP, device, dtype and input kind only; predict, search, family and check refuse it elsewhere.`
 
   static override examples = [
     '<%= config.bin %> calibrate --sweep runs/cpu',
@@ -53,6 +55,7 @@ export function render(m: LatencyModel, out: string): string {
     .map(([c, v]) => `${c} ${v.toExponential(3)} ms`)
   return [
     `latency model of ${id.device} (EP ${id.ep}, ${id.dtype}, ${id.input}; batch ${m.batches.join(', ')}) from ${m.source.samples} networks of ${m.source.sweep} (${m.source.latency})`,
+    m.source.profiled ? `fitted op by op on the kernel times of ${m.source.profiled} profiled networks (sweep --profile) and every network's latency` : 'fitted to whole-network latencies (a sweep with --profile adds kernel times, fitted op by op)',
     `kept: ${m.featureSet}; terms ≥ 0 per unit: ${terms.join(', ') || 'none'}`,
     '',
     renderTable(

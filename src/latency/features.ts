@@ -2,7 +2,7 @@
  * What a latency model sees of one network at one batch: MACs, bytes moved (costs.ts TRAFFIC,
  * the fused rule) and kernel counts per op class. Pure; the same lowering as the FLOPs count.
  */
-import type {Lowered, Op} from '../arch/ops.js'
+import {ACT_FNS, type ActFn, type Lowered, type Op} from '../arch/ops.js'
 import {opCost, opTraffic} from '../flops/costs.js'
 import {DTYPE_BYTES, type DType} from '../flops/memory.js'
 
@@ -45,6 +45,12 @@ export interface Features {
   bytes: PerClass
   /** Kernels launched per inference, per class. */
   ops: PerClass
+  /**
+   * Output bytes of convs per activation they end in, for the whole batch: a runtime that cannot
+   * fuse that activation into the conv runs it as a pass of its own over the output (ONNX Runtime's
+   * CPU EP fuses ReLU and Clip but runs swish as a separate QuickGelu kernel).
+   */
+  actBytes: Record<ActFn, number>
   /** Per sample, for charts and ranges. */
   totalMacs: number
   activations: number
@@ -57,6 +63,7 @@ export function networkFeatures(net: Lowered, batch: number, dtype: DType): Feat
   const macs = zero()
   const bytes = zero()
   const ops = zero()
+  const actBytes = Object.fromEntries(ACT_FNS.map((f) => [f, 0])) as Record<ActFn, number>
   let activations = 0
   const b = DTYPE_BYTES[dtype]
   for (const op of net.ops) {
@@ -66,8 +73,9 @@ export function networkFeatures(net: Lowered, batch: number, dtype: DType): Feat
     macs[c] += cost.macs * batch
     bytes[c] += ((t.inputs + t.outputs) * batch + t.weights) * b
     ops[c] += 1
+    if (op.kind === 'conv' && op.act) actBytes[op.act] += op.out.c * op.out.h * op.out.w * batch * b
     activations += cost.activations
   }
   const sum = (p: PerClass) => OP_CLASSES.reduce((a, k) => a + p[k], 0)
-  return {batch, dtype, macs, bytes, ops, totalMacs: sum(macs) / batch, activations, totalBytes: sum(bytes)}
+  return {batch, dtype, macs, bytes, ops, actBytes, totalMacs: sum(macs) / batch, activations, totalBytes: sum(bytes)}
 }

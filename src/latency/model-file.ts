@@ -24,8 +24,8 @@ export interface LatencyModel {
   ortVersion: string | null
   /** Batch sizes calibrated on. */
   batches: number[]
-  /** Per inference at its batch: the span of the calibration samples. */
-  range: {macs: Range; bytes: Range; kernels: Range}
+  /** Per inference at its batch: the span of the calibration samples; the activations their convs end in. */
+  range: {macs: Range; bytes: Range; kernels: Range; activations?: string[]}
   featureSet: string
   columns: string[]
   /** ms per unit of each column. */
@@ -36,10 +36,13 @@ export interface LatencyModel {
   /** R² of measured latency against MACs, against activations (least-squares lines) and against the model. */
   r2: {macs: number; activations: number; model: number}
   residuals: Residual[]
-  source: {sweep: string; gridId: string | null; samples: number; latency: string}
+  /** `profiled`: samples with kernel profiles (the fit is op by op when there are any). */
+  source: {sweep: string; gridId: string | null; samples: number; latency: string; profiled?: number}
 }
 
 const span = (v: number[]): Range => [Math.min(...v), Math.max(...v)]
+/** Activations the convs of these networks end in. */
+const actsOf = (fs: readonly Features[]): string[] => [...new Set(fs.flatMap((f) => Object.entries(f.actBytes).filter(([, v]) => v > 0).map(([k]) => k)))].sort()
 const kernels = (f: Features) => Object.values(f.ops).reduce((a, b) => a + b, 0)
 
 export function buildModel(dir: string, data: SweepSamples, cal: Calibration): LatencyModel {
@@ -51,7 +54,7 @@ export function buildModel(dir: string, data: SweepSamples, cal: Calibration): L
     identity: data.identity,
     ortVersion: data.ortVersion,
     batches: [...new Set(fs.map((f) => f.batch))].sort((a, b) => a - b),
-    range: {macs: span(fs.map((f) => f.totalMacs * f.batch)), bytes: span(fs.map((f) => f.totalBytes)), kernels: span(fs.map(kernels))},
+    range: {macs: span(fs.map((f) => f.totalMacs * f.batch)), bytes: span(fs.map((f) => f.totalBytes)), kernels: span(fs.map(kernels)), activations: actsOf(fs)},
     featureSet: cal.featureSet,
     columns: cal.columns,
     coefficients: cal.coefficients,
@@ -64,7 +67,7 @@ export function buildModel(dir: string, data: SweepSamples, cal: Calibration): L
       model: r2Predicted(ms, cal.residuals.map((r) => r.predictedMs)),
     },
     residuals: cal.residuals,
-    source: {sweep: dir, gridId: data.gridId, samples: data.samples.length, latency: data.latencySource},
+    source: {sweep: dir, gridId: data.gridId, samples: data.samples.length, latency: data.latencySource, profiled: data.profiled},
   }
 }
 
@@ -125,6 +128,10 @@ export function predict(model: LatencyModel, net: Lowered, batch: number): Predi
   check('MACs', f.totalMacs * batch, model.range.macs)
   check('bytes', f.totalBytes, model.range.bytes)
   check('kernels', kernels(f), model.range.kernels)
+  // An activation never calibrated has no cost of its own in the model (0 ≥ 0): say so.
+  const known = model.range.activations
+  const unseen = known ? actsOf([f]).filter((a) => !known.includes(a)) : []
+  if (unseen.length) outside.push(`activation ${unseen.join(', ')} not in the calibration (${known!.join(', ') || 'none'})`)
   const q = model.loo.p90AbsRel
   return {latencyMs: ms, low: ms * Math.max(0, 1 - q), high: ms * (1 + q), extrapolating: outside.length > 0, outside, predicted: true}
 }

@@ -4,7 +4,8 @@
  * one sample with the median of its latencies, so leave-one-out cannot peek at a twin).
  * Latency is the record's p50_ms, or, where the sweep timed interleaved rounds against a
  * reference, rel_ref × the reference's p50 (machine slow phases cancel in the ratio).
- * Read through the one sweep reader (src/sweep/results.ts).
+ * Read through the one sweep reader (src/sweep/results.ts). Where the sweep profiled its
+ * sessions (`sweep --profile`), each sample also carries its ops' kernel times (op-times.ts).
  */
 import {resolveTarget} from '../arch/target.js'
 import {UserError} from '../errors.js'
@@ -13,8 +14,13 @@ import type {DType} from '../flops/memory.js'
 import {readSweepDir} from '../sweep/results.js'
 import type {RunMeta} from '../sweep/meta.js'
 import type {SweepRecord} from '../sweep/record.js'
+import path from 'node:path'
+import type {Lowered} from '../arch/ops.js'
+import {readTrace, tracesOf} from '../sweep/profile.js'
+import {FILES} from '../sweep/store.js'
 import {networkFeatures} from './features.js'
 import type {Sample} from './model.js'
+import {opTimes, type TraceEvent} from './op-times.js'
 
 /** What a latency model is valid for: it refuses to predict for anything else. */
 export interface DeviceIdentity {
@@ -34,6 +40,8 @@ export interface SweepSamples {
   samples: Sample[]
   /** How latency was read: "p50_ms" or "rel_ref × reference p50_ms". */
   latencySource: string
+  /** Samples with per-op kernel times from the sweep's profiles. */
+  profiled: number
   skipped: string[]
 }
 
@@ -45,11 +53,30 @@ export function latencyOf(r: Rec, byKey: ReadonlyMap<string, Rec>): number | nul
 
 export function sweepSamples(dir: string, flag = '--sweep'): SweepSamples {
   const read = readSweepDir<Rec>(dir, flag)
-  return samplesOf(read.records, read.meta, `${flag} ${dir}`)
+  return samplesOf(read.records, read.meta, `${flag} ${dir}`, path.join(dir, FILES.profiles))
 }
 
-/** Records (and run.json) of one sweep → samples; `at` names the sweep in refusals. */
-export function samplesOf(records: readonly Rec[], meta: Partial<RunMeta> | null, at: string): SweepSamples {
+/** Trace events of a point's sessions, one array per trace; a trace that cannot be read is skipped with a warning. */
+function traceEvents(profiles: string, keys: readonly string[], skipped: string[]): TraceEvent[][] {
+  const traces: TraceEvent[][] = []
+  for (const file of [...new Set(keys)].flatMap((k) => tracesOf(profiles, k))) {
+    try {
+      traces.push(readTrace(file))
+    } catch (error) {
+      skipped.push(`profile ${file}: ${(error as Error).message.split('\n')[0]}`)
+    }
+  }
+  return traces
+}
+
+function opSamples(net: Lowered, traces: ReadonlyArray<readonly TraceEvent[]>, batch: number, dtype: DType): Sample['ops'] {
+  const t = opTimes(traces, net)
+  if (t.runs === 0) return undefined
+  return net.ops.map((op) => ({features: networkFeatures({...net, ops: [op]}, batch, dtype), ms: t.perOp.get(op.name) ?? 0}))
+}
+
+/** Records (and run.json) of one sweep → samples; `at` names the sweep in refusals; `profiles` is its traces' directory. */
+export function samplesOf(records: readonly Rec[], meta: Partial<RunMeta> | null, at: string, profiles?: string): SweepSamples {
   const ok = records.filter((r) => r.status === 'ok' && r.p50_ms !== null && r.p50_ms > 0)
   if (ok.length === 0) throw new UserError(`${at}: no measured points to calibrate on`)
   const one = (what: keyof Rec) => {
@@ -64,15 +91,16 @@ export function samplesOf(records: readonly Rec[], meta: Partial<RunMeta> | null
     input: one('input'),
   }
   const byKey = new Map(records.map((r) => [r.key, r]))
-  const groups = new Map<string, {label: string; base: string; depth: number; width: number; imageSize: number; batch: number; ms: number[]}>()
+  const groups = new Map<string, {label: string; base: string; depth: number; width: number; imageSize: number; batch: number; ms: number[]; keys: string[]}>()
   const skipped: string[] = []
   for (const r of ok) {
     const id = [r.base, r.depth, r.width, r.infer_img_size, r.infer_batch_size].join('|')
     const ms = latencyOf(r, byKey)
     if (ms === null) continue
     const g = groups.get(id)
-    if (g) g.ms.push(ms)
-    else groups.set(id, {label: r.model, base: r.base, depth: r.depth, width: r.width, imageSize: r.infer_img_size, batch: r.infer_batch_size, ms: [ms]})
+    const key = r.runs_key ?? r.key
+    if (g) (g.ms.push(ms), g.keys.push(key))
+    else groups.set(id, {label: r.model, base: r.base, depth: r.depth, width: r.width, imageSize: r.infer_img_size, batch: r.infer_batch_size, ms: [ms], keys: [key]})
   }
   const samples: Sample[] = []
   for (const g of groups.values()) {
@@ -84,7 +112,9 @@ export function samplesOf(records: readonly Rec[], meta: Partial<RunMeta> | null
       skipped.push(`${g.label}: ${error.message}`)
       continue
     }
-    samples.push({label: g.batch === 1 ? g.label : `${g.label} b=${g.batch}`, features: networkFeatures(net, g.batch, identity.dtype as DType), ms: median(g.ms)})
+    const dtype = identity.dtype as DType
+    const ops = profiles ? opSamples(net, traceEvents(profiles, g.keys, skipped), g.batch, dtype) : undefined
+    samples.push({label: g.batch === 1 ? g.label : `${g.label} b=${g.batch}`, features: networkFeatures(net, g.batch, dtype), ms: median(g.ms), ...(ops ? {ops} : {})})
   }
   const relative = ok.some((r) => typeof r.rel_ref === 'number')
   return {
@@ -93,6 +123,7 @@ export function samplesOf(records: readonly Rec[], meta: Partial<RunMeta> | null
     gridId: meta?.grid?.id ?? null,
     samples,
     latencySource: relative ? 'rel_ref × reference p50_ms' : 'p50_ms',
+    profiled: samples.filter((s) => s.ops).length,
     skipped,
   }
 }

@@ -30,6 +30,19 @@ export function profileRuns(events: readonly TraceEvent[]): RunProfile[] {
   })
 }
 
+/** A point's key as the start of its trace files' names in OUT/profiles (`<name>_o<opening>_<date>.json`). */
+export const safeName = (key: string) => key.replace(/[^A-Za-z0-9=.-]+/g, '_')
+
+/** Every trace of one point in a profiles directory, one per session opening. */
+export function tracesOf(dir: string, key: string): string[] {
+  const base = `${safeName(key)}_o`
+  try {
+    return readdirSync(dir).filter((f) => f.startsWith(base) && f.endsWith('.json')).sort().map((f) => path.join(dir, f))
+  } catch {
+    return []
+  }
+}
+
 /** The trace ORT wrote for a prefix: `${prefix}_<date>.json`, newest first. */
 export function findTrace(prefix: string): string | undefined {
   const dir = path.dirname(prefix)

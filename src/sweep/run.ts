@@ -22,7 +22,7 @@ import {effscaleVersion, hostInfo, type RunMeta} from './meta.js'
 import {failedRecord, preparePoint, timedRecord, type Prepared} from './point.js'
 import {SessionPool, type PoolEntry} from './pool.js'
 import {probeModel} from './probe.js'
-import {findTrace, profileRuns, readTrace} from './profile.js'
+import {findTrace, profileRuns, readTrace, safeName} from './profile.js'
 import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
 import {readRunsFile} from './results.js'
@@ -409,5 +409,3 @@ function ensureProfileDir(out: string): string {
   ensureWritableDir(dir, '--out')
   return dir
 }
-
-const safeName = (key: string) => key.replace(/[^A-Za-z0-9=.-]+/g, '_')
