@@ -39,10 +39,13 @@ export interface SweepPlan {
 /**
  * Per-EP timing defaults, per round: at least 6 rounds (the fewest with a 95% interval of the
  * median), more for unstable points while the time budget lasts. The CPU budget keeps the
- * embedded default sweep under a minute on 2 cores.
+ * embedded default sweep under a minute on 2 cores; the CPU's 12 rounds spend it (26–32 s): a
+ * shared machine's speed drifts by 2–5% over tens of seconds, and a point measured over more of
+ * them moves less between sweeps (two back-to-back default sweeps: p50s within 5% on 21 of 21
+ * points with 12 rounds, 19 of 21 with 6; `npm run bench -- stability`).
  */
 export const TIMING_DEFAULTS: Record<Ep, SweepTiming> = {
-  cpu: {warmup: 3, runs: 3, minTimeMs: 50, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 40_000},
+  cpu: {warmup: 3, runs: 3, minTimeMs: 50, rounds: 12, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 40_000},
   cuda: {warmup: 10, runs: 20, minTimeMs: 200, rounds: 6, maxRounds: 40, maxCi: 0.05, timeBudgetMs: 300_000},
 }
 

@@ -10,11 +10,6 @@ import {makeInput, type Ep, type SessionFactory, type SweepSession} from './sess
 export interface PoolEntry {
   session: SweepSession
   feeds: Record<string, ort.Tensor>
-  /** Runs made on this session so far (profiling picks the timed ones out of the trace). */
-  calls: number
-  /** Indices (0-based, in `calls`) of the timed runs. */
-  timed: number[]
-  profilePrefix?: string
 }
 
 export interface OpenRequest {
@@ -22,7 +17,6 @@ export interface OpenRequest {
   model: string | Uint8Array
   bytes: number
   warmup: number
-  profilePrefix?: string
   /** Shape to feed where the model's input has dynamic dims (sweep --onnx --input-shape). */
   inputShape?: number[]
 }
@@ -36,10 +30,9 @@ export interface Opened {
 export class SessionPool {
   private open = new Map<string, {entry: PoolEntry; bytes: number}>()
   private seen = new Set<string>()
-  private opened = 0
 
   constructor(
-    private readonly o: {factory: SessionFactory; ep: Ep; deviceId: number; threads?: number; seed: number; clock: Clock; capBytes: number; onClose: (id: string, e: PoolEntry) => void},
+    private readonly o: {factory: SessionFactory; ep: Ep; deviceId: number; threads?: number; seed: number; clock: Clock; capBytes: number},
   ) {}
 
   /** The open session of `r.id`, else a new one (releasing least recently used ones to fit), warmed up. */
@@ -52,11 +45,10 @@ export class SessionPool {
       return {entry: have.entry}
     }
     while (this.open.size > 0 && this.used() + r.bytes > this.o.capBytes) await this.close(this.open.keys().next().value!)
-    const profilePrefix = r.profilePrefix ? `${r.profilePrefix}_o${++this.opened}` : undefined
     const c0 = this.o.clock()
-    const session = await this.o.factory({model: r.model, ep: this.o.ep, deviceId: this.o.deviceId, threads: this.o.threads, profilePrefix, inputShape: r.inputShape})
+    const session = await this.o.factory({model: r.model, ep: this.o.ep, deviceId: this.o.deviceId, threads: this.o.threads, inputShape: r.inputShape})
     const createMs = this.o.clock() - c0
-    const entry: PoolEntry = {session, feeds: {[session.input.name]: makeInput(session.input, this.o.seed)}, calls: 0, timed: [], profilePrefix}
+    const entry: PoolEntry = {session, feeds: {[session.input.name]: makeInput(session.input, this.o.seed)}}
     this.open.set(r.id, {entry, bytes: r.bytes})
     try {
       const f0 = this.o.clock()
@@ -73,7 +65,6 @@ export class SessionPool {
   }
 
   run(e: PoolEntry): Promise<unknown> {
-    e.calls++
     return e.session.run(e.feeds)
   }
 
@@ -81,11 +72,7 @@ export class SessionPool {
     const have = this.open.get(id)
     if (!have) return
     this.open.delete(id)
-    try {
-      this.o.onClose(id, have.entry)
-    } finally {
-      await have.entry.session.release().catch(() => undefined)
-    }
+    await have.entry.session.release().catch(() => undefined)
   }
 
   async closeAll(): Promise<void> {

@@ -27,7 +27,7 @@ import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
 import {readRunsFile} from './results.js'
 import {ownRounds, refMedians, roundOrder, roundStats, type RoundRun} from './rounds.js'
-import {chooseEp, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
+import {chooseEp, makeInput, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
 import {median} from './stats.js'
 import {appendRecord, appendRun, ensureWritableDir, FILES, priorRecords, readRecords, repairJsonl, writeCsv, writeRunJson} from './store.js'
 
@@ -127,7 +127,6 @@ interface Unit {
   rounds: RoundRun[]
   final: boolean
   first?: {createMs: number; firstRunMs: number}
-  profile: {kernel: number[]; run: number[]}
 }
 
 /** The reference of a batch: the grid's base network (depth and width 1), else the batch's first point. */
@@ -200,7 +199,6 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
     seed: o.seed,
     clock: d.clock,
     capBytes: Math.min(os.totalmem() / 4, 8 * 2 ** 30),
-    onClose: (id, e) => collectProfile(units.get(id), e),
   })
   const units = new Map<string, Unit>()
 
@@ -232,7 +230,7 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       const id = repOf.get(measureKey(p)) ?? p.key
       let u = units.get(id)
       if (!u) {
-        u = {id, point: pointOf(id), points: [], ref: undefined as unknown as Unit, isRef: false, rounds: priorRuns.get(id) ?? [], final: false, profile: {kernel: [], run: []}}
+        u = {id, point: pointOf(id), points: [], ref: undefined as unknown as Unit, isRef: false, rounds: priorRuns.get(id) ?? [], final: false}
         units.set(id, u)
       }
       return u
@@ -261,14 +259,14 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       if (u.points.length === 0) return
       const st = roundStats(ownRounds(u.rounds), timing.maxCi, refMedians(u.ref.rounds))
       u.prep ??= preparePoint(u.point, {...pctx, emit: (emitter ??= await d.loadEmitter()).emit, emitterId: emitter.id})
-      const pk = u.profile
+      const pk = profileDir && u.prep.ok ? await profileUnit(u, profileDir) : undefined
       const extra: Partial<SweepRecord> = {
         session_create_ms: u.first?.createMs ?? null,
         first_run_ms: u.first?.firstRunMs ?? null,
         ref_key: u.ref.id,
         runs_key: u.id,
-        kernel_ms: pk.kernel.length ? median(pk.kernel) : null,
-        ort_run_ms: pk.run.length ? median(pk.run) : null,
+        kernel_ms: pk?.kernelMs ?? null,
+        ort_run_ms: pk?.runMs ?? null,
       }
       const rec = timedRecord(u.prep.rec, st, extra)
       for (const p of u.points) record({...rec, key: p.key, grid: p.grid, model: p.model, phi: p.phi})
@@ -296,13 +294,13 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
       let entry: PoolEntry
       let samples: number[]
       try {
-        const opened = await pool.get({id: u.id, model: prep.model, bytes: prep.bytes, warmup: timing.warmup, inputShape: prep.inputShape, profilePrefix: profileDir ? path.join(profileDir, safeName(u.id)) : undefined})
+        const opened = await pool.get({id: u.id, model: prep.model, bytes: prep.bytes, warmup: timing.warmup, inputShape: prep.inputShape})
         entry = opened.entry
         if (opened.first && !u.first) u.first = opened.first
         if (d.signal?.aborted) return false
         // Other models ran since this one: one untimed run warms its caches again.
         await pool.run(entry)
-        const t = await timeRound(() => (entry.timed.push(entry.calls), pool.run(entry)), timing, d.clock, d.signal)
+        const t = await timeRound(() => pool.run(entry), timing, d.clock, d.signal)
         if (t.aborted) return false
         samples = t.samples
       } catch (error) {
@@ -390,19 +388,35 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
     files: {jsonl: path.join(o.out, FILES.jsonl), runs: path.join(o.out, FILES.runs), csv: path.join(o.out, FILES.csv), run: path.join(o.out, FILES.run)},
   }
 
-  /** With --profile: ORT's own time of the timed runs of a session being closed. */
-  function collectProfile(u: Unit | undefined, e: PoolEntry): void {
-    if (!u || !e.profilePrefix) return
-    e.session.endProfiling()
-    const trace = findTrace(e.profilePrefix)
-    if (!trace) return
-    const runs = profileRuns(readTrace(trace))
-    for (const i of e.timed) {
-      const r = runs[i]
-      if (r) (u.profile.kernel.push(r.kernelMs), u.profile.run.push(r.runMs))
+  /**
+   * With --profile: PROFILED_RUNS runs of the point in a session of its own, after its rounds, so
+   * profiling's cost per node (a few µs: ~10% of a 1,000-node network on a CPU) is in no timed run.
+   * Medians of ORT's model_run and summed kernel times; the trace stays in OUT/profiles.
+   */
+  async function profileUnit(u: Unit, dir: string): Promise<{kernelMs: number; runMs: number} | undefined> {
+    const prep = u.prep as Extract<Prepared, {ok: true}>
+    const prefix = path.join(dir, `${safeName(u.id)}_o1`)
+    try {
+      const s = await d.factory({model: prep.model, ep, deviceId: o.deviceId, threads: threads ?? undefined, profilePrefix: prefix, inputShape: prep.inputShape})
+      try {
+        const feeds = {[s.input.name]: makeInput(s.input, o.seed)}
+        for (let i = 0; i <= timing.warmup + PROFILED_RUNS; i++) await s.run(feeds)
+        s.endProfiling()
+      } finally {
+        await s.release()
+      }
+      const trace = findTrace(prefix)
+      const runs = trace ? profileRuns(readTrace(trace)).slice(-PROFILED_RUNS) : []
+      return runs.length ? {kernelMs: median(runs.map((r) => r.kernelMs)), runMs: median(runs.map((r) => r.runMs))} : undefined
+    } catch (error) {
+      d.warn(`--profile: ${u.point.model}: not profiled (${(error as Error).message.split('\n')[0]})`)
+      return undefined
     }
   }
 }
+
+/** Profiled runs per point with --profile (after its warm-up). */
+export const PROFILED_RUNS = 10
 
 function ensureProfileDir(out: string): string {
   const dir = path.join(out, FILES.profiles)
