@@ -6,7 +6,9 @@
  * launched and a fixed cost per inference: the roofline's max(MACs/P, bytes/B) + overhead,
  * written as a sum so it stays linear (on a CPU, compute and traffic of one kernel overlap
  * little). Several feature sets are fitted; the one with the lowest leave-one-out error is
- * kept, so a short sweep cannot buy a rich model it cannot support. Pure.
+ * kept, so a short sweep cannot buy a rich model it cannot support. Where the sweep profiled
+ * its networks, the fit is op by op instead (fitSetByOps): kernel times decide the split between
+ * op classes that one family's latencies cannot. Pure.
  */
 import {addNormal, nnls, nnlsNormal, normalEquations, type Normal} from './nnls.js'
 import {ACT_FNS} from '../arch/ops.js'
@@ -159,7 +161,6 @@ export interface Calibration extends Fit {
   residuals: Residual[]
   fit: ErrorSummary
   loo: ErrorSummary
-  /** Every feature set tried, with its leave-one-out error. */
   /** Every feature set tried, with its leave-one-out error (and, fitted op by op, the held-out kernel error that chose among those). */
   candidates: Array<{featureSet: string; loo: ErrorSummary; heldOutKernelError?: number}>
 }
@@ -170,9 +171,8 @@ export function calibrate(samples: readonly Sample[]): Calibration {
     const looMs = samples.map((_, i) => predictMs(fitSet(name, cols, samples.filter((__, j) => j !== i)), samples[i].features))
     return {fit, looMs, loo: errorSummary(samples.map((s, i) => ({measured: s.ms, predicted: looMs[i]})))}
   })
-  // With kernel profiles, the op-by-op fits are the ones kept (the best by the same leave-one-out:
-  // a network left out takes its kernel times with it); the whole-network fits stay listed beside
-  // them. A whole-network fit's leave-one-out stays inside the calibrated family, whose op mixes
+  // With kernel profiles, an op-by-op fit is the one kept (its leave-one-out leaves a network's
+  // kernel times out with it); the whole-network fits stay listed beside them. A whole-network fit's leave-one-out stays inside the calibrated family, whose op mixes
   // move together, so it cannot see a per-class split that is wrong elsewhere: on the bench, one
   // with a leave-one-out of 4.0% predicted B0s scaled in width and depth together 8–10% too slow.
   const profiled = samples.filter((s) => opNormal(['overhead'], s) !== undefined).length
