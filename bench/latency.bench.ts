@@ -4,7 +4,7 @@
  * MobileNetV2 — measured in the same run, every network timed against the B0 reference in
  * interleaved rounds (reference-timing.ts). Target: ≥ 90% of predictions within ±10%.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {resolveTarget, type TargetInput} from '../src/arch/target.js'
@@ -17,8 +17,8 @@ import {loadEmitter} from '../src/sweep/emitter.js'
 import {buildGrid, cpuDefault, gridId, measureKey, type GridPoint} from '../src/sweep/grid.js'
 import {cachedModel} from '../src/sweep/model-cache.js'
 import {baseRecord} from '../src/sweep/point.js'
-import {safeName} from '../src/sweep/profile.js'
-import {makeInput, ortFactory, ortVersion, type SweepSession} from '../src/sweep/session.js'
+import {profilePrefix, profileSession} from '../src/sweep/profile.js'
+import {ortFactory, ortVersion, type SweepSession} from '../src/sweep/session.js'
 import {cpuSession, timeRelative} from './reference-timing.js'
 
 const ROUNDS = Number(process.env.EFFSCALE_BENCH_ROUNDS ?? 10)
@@ -73,15 +73,10 @@ export async function bench(): Promise<void> {
   // sessions of their own after the timing, so profiling's cost is in no measured latency.
   const dir = path.join(tmp, 'sweep')
   const profiles = path.join(dir, 'profiles')
-  const {mkdirSync} = await import('node:fs')
   mkdirSync(profiles, {recursive: true})
   for (const p of PROFILE_RUNS > 0 ? calList : []) {
     const model = cachedModel(path.join(tmp, 'cache'), lowerTarget(resolveTarget({base: p.base, depth: p.depth, width: p.width, imageSize: p.imageSize})), {batch: 1, dtype: 'fp32', input: 'float32-nchw', seed: 0}, emitter.emit, emitter.id)
-    const s = await ortFactory({model, ep: 'cpu', deviceId: 0, threads: THREADS, profilePrefix: path.join(profiles, `${safeName(p.key)}_o1`)})
-    const feeds = {[s.input.name]: makeInput(s.input, 0)}
-    for (let i = 0; i <= PROFILE_RUNS; i++) await s.run(feeds)
-    s.endProfiling()
-    await s.release()
+    await profileSession(ortFactory, {model, ep: 'cpu', deviceId: 0, threads: THREADS, profilePrefix: profilePrefix(profiles, p.key)}, {warmup: 0, runs: PROFILE_RUNS, seed: 0})
   }
 
   // The calibration points as a sweep directory (rel_ref and ref_key as the sweep's rounds write them), read by the one reader.

@@ -108,18 +108,20 @@ export const NETWORK_WEIGHT = 10
 function kernelError(fit: Fit, s: Sample): number {
   const o = fit.columns.indexOf('overhead')
   const own = o >= 0 ? fit.coefficients[o] : 0
-  const total = s.ops?.reduce((a, op) => a + op.ms, 0) ?? 0
+  const total = kernelTotal(s)
   return total > 0 ? s.ops!.reduce((a, op) => a + ((predictMs(fit, op.features) - own - op.ms) / total) ** 2, 0) : 0
 }
 
+/** Summed kernel time of a sample's ops (0 without a profile). */
+const kernelTotal = (s: Sample) => s.ops?.reduce((a, op) => a + op.ms, 0) ?? 0
+
 /** Normal equations of one sample's op rows (undefined without a profile). */
 export function opNormal(columns: readonly string[], s: Sample): Normal | undefined {
-  if (!s.ops?.length) return undefined
-  const total = s.ops.reduce((a, op) => a + op.ms, 0)
+  const total = kernelTotal(s)
   if (!(total > 0)) return undefined
   const o = columns.indexOf('overhead')
-  const rows = s.ops.map((op) => row(columns, op.features).map((v, i) => (i === o ? 0 : v / total)))
-  return normalEquations(rows, s.ops.map((op) => op.ms / total), columns.length)
+  const rows = s.ops!.map((op) => row(columns, op.features).map((v, i) => (i === o ? 0 : v / total)))
+  return normalEquations(rows, s.ops!.map((op) => op.ms / total), columns.length)
 }
 
 export const predictMs = (fit: Pick<Fit, 'columns' | 'coefficients'>, f: Features): number =>
@@ -175,7 +177,7 @@ export function calibrate(samples: readonly Sample[]): Calibration {
   // kernel times out with it); the whole-network fits stay listed beside them. A whole-network fit's leave-one-out stays inside the calibrated family, whose op mixes
   // move together, so it cannot see a per-class split that is wrong elsewhere: on the bench, one
   // with a leave-one-out of 4.0% predicted B0s scaled in width and depth together 8–10% too slow.
-  const profiled = samples.filter((s) => opNormal(['overhead'], s) !== undefined).length
+  const profiled = samples.filter((s) => kernelTotal(s) > 0).length
   const wholeOnly = tried.length
   for (const name of profiled >= 2 ? OP_FEATURE_SETS : []) {
     const cols = FEATURE_SETS[name]

@@ -11,14 +11,10 @@
  * ours and are charged to the next op of ours in execution order: they exist for it. Pure.
  */
 import type {Lowered} from '../arch/ops.js'
+import {runKernels, type TraceEvent} from '../sweep/profile.js'
 import {median} from '../sweep/stats.js'
 
-export interface TraceEvent {
-  cat?: string
-  name?: string
-  ts?: number
-  dur?: number
-}
+export type {TraceEvent}
 
 export interface OpTimes {
   /** Lowered op name → median kernel time per run, ms (ops ORT ran no kernel for are absent). */
@@ -52,18 +48,12 @@ export function opTimes(traces: ReadonlyArray<readonly TraceEvent[]>, net: Lower
 
 /** One trace → per run, the kernel time charged to each op, ms. */
 function runTimes(events: readonly TraceEvent[], names: ReadonlySet<string>): Array<Map<string, number>> {
-  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run' && e.ts !== undefined && e.dur !== undefined)
-  const kernels = events
-    .filter((e) => e.cat === 'Node' && e.name?.endsWith('_kernel_time') && e.ts !== undefined && e.dur !== undefined)
-    .sort((a, b) => a.ts! - b.ts!)
   const out: Array<Map<string, number>> = []
-  for (const r of runs) {
-    const end = r.ts! + r.dur!
+  for (const {kernels} of runKernels(events)) {
     const times = new Map<string, number>()
     let pending = 0
     let last: string | undefined
     for (const k of kernels) {
-      if (k.ts! < r.ts! || k.ts! > end) continue
       const op = opOfNode(k.name!.slice(0, -'_kernel_time'.length), names)
       if (op === undefined) {
         pending += k.dur!

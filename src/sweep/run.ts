@@ -22,12 +22,12 @@ import {effscaleVersion, hostInfo, type RunMeta} from './meta.js'
 import {failedRecord, preparePoint, timedRecord, type Prepared} from './point.js'
 import {SessionPool, type PoolEntry} from './pool.js'
 import {probeModel} from './probe.js'
-import {findTrace, profileRuns, readTrace, safeName} from './profile.js'
+import {profilePrefix, profileSession} from './profile.js'
 import type {Progress} from './progress.js'
 import type {SweepRecord} from './record.js'
 import {readRunsFile} from './results.js'
 import {ownRounds, refMedians, roundOrder, roundStats, type RoundRun} from './rounds.js'
-import {chooseEp, makeInput, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
+import {chooseEp, ortVersion, type Ep, type EpChoice, type SessionFactory} from './session.js'
 import {median} from './stats.js'
 import {appendRecord, appendRun, ensureWritableDir, FILES, priorRecords, readRecords, repairJsonl, writeCsv, writeRunJson} from './store.js'
 
@@ -395,18 +395,9 @@ async function sweepLocked(o: SweepOptions, d: SweepDeps, fixed: Grid | undefine
    */
   async function profileUnit(u: Unit, dir: string): Promise<{kernelMs: number; runMs: number} | undefined> {
     const prep = u.prep as Extract<Prepared, {ok: true}>
-    const prefix = path.join(dir, `${safeName(u.id)}_o1`)
     try {
-      const s = await d.factory({model: prep.model, ep, deviceId: o.deviceId, threads: threads ?? undefined, profilePrefix: prefix, inputShape: prep.inputShape})
-      try {
-        const feeds = {[s.input.name]: makeInput(s.input, o.seed)}
-        for (let i = 0; i <= timing.warmup + PROFILED_RUNS; i++) await s.run(feeds)
-        s.endProfiling()
-      } finally {
-        await s.release()
-      }
-      const trace = findTrace(prefix)
-      const runs = trace ? profileRuns(readTrace(trace)).slice(-PROFILED_RUNS) : []
+      const req = {model: prep.model, ep, deviceId: o.deviceId, threads: threads ?? undefined, profilePrefix: profilePrefix(dir, u.id), inputShape: prep.inputShape}
+      const runs = await profileSession(d.factory, req, {warmup: timing.warmup, runs: PROFILED_RUNS, seed: o.seed})
       return runs.length ? {kernelMs: median(runs.map((r) => r.kernelMs)), runMs: median(runs.map((r) => r.runMs))} : undefined
     } catch (error) {
       d.warn(`--profile: ${u.point.model}: not profiled (${(error as Error).message.split('\n')[0]})`)
